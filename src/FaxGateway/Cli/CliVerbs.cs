@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace FaxGateway.Cli;
+
+/// <summary>The verbs of <c>faxgw</c>. One line per verb; the verb's options and action live in its own file.</summary>
+internal static class CliVerbs
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return VersionCommand.Create();
+    }
+}
