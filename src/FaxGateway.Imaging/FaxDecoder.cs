@@ -215,6 +215,7 @@ public ref struct FaxDecoder
             {
                 oneDimensional = s.SawEol ? s.NextRowOneDimensional : s.Rows == 0;
             }
+
         }
         else
         {
@@ -247,6 +248,11 @@ public ref struct FaxDecoder
             s.Reference = current;
             s.ReferenceCount = n;
             s.Rows++;
+            if (hasEol && !s.SawEol)
+            {
+                s.RowsWithoutEol++;
+            }
+
             s.ConsecutiveBadRows = 0;
             s.LastRowBad = false;
             s.EolRun = 0;
