@@ -155,7 +155,11 @@ public ref struct FaxDecoder
             decoded++;
         }
 
-        if (decoded < rowCount)
+        if (decoded == rowCount)
+        {
+            reader.ReadEndMarker();
+        }
+        else
         {
             // The data ended early: the rest of the block is lost, count it as damage.
             var missing = rowCount - decoded;
@@ -285,6 +289,21 @@ public ref struct FaxDecoder
         }
 
         return true;
+    }
+
+    /// <summary>After the last expected row: consumes RTC or EOFB if it follows, so the report says whether it was there.</summary>
+    private void ReadEndMarker()
+    {
+        if (_state.EndOfPage || _state.Resync)
+        {
+            return;
+        }
+
+        var step = _state.Options.HasEol ? ReadPrelude() : CheckBlockEnd();
+        if (step == Step.End)
+        {
+            _state.EndOfPage = true;
+        }
     }
 
     private readonly void ThrowUnrecoverable(RowError error, bool overrun)
