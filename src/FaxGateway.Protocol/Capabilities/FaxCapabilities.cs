@@ -87,7 +87,6 @@ public sealed record FaxCapabilities
         bits.Set(42, Resolutions.HasFlag(FaxResolution.R300));
         bits.Set(43, Resolutions.HasFlag(FaxResolution.R400));
         bits.Set(44, Resolutions.HasFlag(FaxResolution.R300) || Resolutions.HasFlag(FaxResolution.R400));
-        bits.Set(45, true);
         bits.Set(47, SelectivePolling);
         bits.Set(49, Subaddressing);
         bits.Set(50, Password);
