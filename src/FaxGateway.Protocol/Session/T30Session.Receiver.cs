@@ -41,6 +41,8 @@ public sealed partial class T30Session
             ReadyToTransmit = _options.PageSource is not null && _pageIndex < _options.PageSource.PageCount,
         };
         frames.Add(MakeFrame(FrameType.Dis, dis.Encode()));
+        // T1 bounds how long DIS is repeated without an answer.
+        _t1Deadline ??= _now + _timers.T1;
         Transmit(T30State.R, frames, withSilence);
     }
 
