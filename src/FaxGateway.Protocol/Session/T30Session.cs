@@ -304,6 +304,31 @@ public sealed partial class T30Session
         return End();
     }
 
+    /// <summary>The line is gone (NO CARRIER outside phase C, modem failure, loop current lost): the call ends
+    /// at once, without DCN, with the unspecified reason of the current phase (normal after the last MCF).</summary>
+    public IReadOnlyList<T30Command> OnLineLost()
+    {
+        if (IsFinished)
+        {
+            return NoCommands;
+        }
+
+        Begin();
+        Finish(State switch
+        {
+            T30State.Idle or T30State.T or T30State.R when _framesReceived == 0 => HangupReason.PhaseAUnspecified,
+            T30State.B or T30State.C when _pendingHangup == HangupReason.Normal || State == T30State.B => HangupReason.Normal,
+            T30State.T or T30State.D or T30State.D_Tcf or T30State.D_PostTcf or T30State.T_Dtc => HangupReason.TxPhaseBUnspecified,
+            T30State.I or T30State.IV => HangupReason.TxPhaseCUnspecified,
+            T30State.II_Q or T30State.IV_Pps_Q or T30State.IV_Pps_Rnr or T30State.IV_Ctc or T30State.IV_Eor or T30State.IV_Eor_Rnr => HangupReason.TxPhaseDUnspecified,
+            T30State.R or T30State.F or T30State.F_Tcf or T30State.F_Cfr or T30State.F_Ftt => HangupReason.RxPhaseBUnspecified,
+            T30State.F_DocNonEcm or T30State.F_DocEcm => HangupReason.RxPhaseCUnspecified,
+            T30State.C => _pendingHangup,
+            _ => HangupReason.RxPhaseDUnspecified,
+        });
+        return End();
+    }
+
     private enum EventKind
     {
         Frame,
