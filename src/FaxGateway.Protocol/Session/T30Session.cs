@@ -132,17 +132,17 @@ public sealed partial class T30Session
         }
 
         Begin();
-        if (!fcsOk || !T30Frame.TryParse(frame, out var parsed, out var error))
+        var error = "bad FCS";
+        if (!fcsOk || !T30Frame.TryParse(frame, out var parsed, out error))
         {
             _badFramesReceived++;
-            Log.BadFrame(_logger, State, fcsOk ? "unparsable" : "bad FCS", frame.Length);
+            Log.BadFrame(_logger, State, error, frame.Length);
             BadFrame();
             return End();
         }
 
         _framesReceived++;
         Log.FrameReceived(_logger, State, parsed);
-        _ = error;
         if (AbsorbIdentification(parsed))
         {
             return End();
@@ -639,18 +639,21 @@ public sealed partial class T30Session
     /// <summary>Hang up now (the far end sent DCN, or DCN has gone out).</summary>
     private void Finish(HangupReason reason)
     {
-        var pages = new List<FaxPageResult>(_pages.Values);
+        // A page on its way (or on its way again after RTN) when the call ends is not confirmed,
+        // whatever an earlier attempt got.
         if (_pageInFlight && _dcs is not null)
         {
-            pages.Add(PageResult(_pageIndex, PageOutcome.NotConfirmed));
+            _pages[_pageIndex] = PageResult(_pageIndex, PageOutcome.NotConfirmed);
+            _pageInFlight = false;
         }
 
         if (_rxPageOpen && _dcs is not null)
         {
-            pages.Add(PageResult(_rxPageCount, PageOutcome.ReceiveIncomplete));
+            _pages[_rxPageCount] = PageResult(_rxPageCount, PageOutcome.ReceiveIncomplete);
+            _rxPageOpen = false;
         }
 
-        pages.Sort((a, b) => a.PageIndex.CompareTo(b.PageIndex));
+        var pages = new List<FaxPageResult>(_pages.Values);
         var success = reason == HangupReason.Normal && (IsSender && _options.PageSink is null
             ? _options.PageSource!.PageCount > 0 && pages.Count(p => p.IsConfirmed) == _options.PageSource.PageCount
             : pages.Any(p => p.IsConfirmed));
