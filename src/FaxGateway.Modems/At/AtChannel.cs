@@ -189,7 +189,7 @@ public sealed class AtChannel : IAsyncDisposable
                     throw new ModemException(ModemFailure.Garbage, $"{Name}: garbage from the modem after {what}: \"{line.Text}\"");
                 }
 
-                if (AtResultTable.TryParse(line.Text, _numeric, out var code))
+                if (AtResultTable.TryParse(line.Text, line.Numeric, out var code))
                 {
                     _pendingEcho = null;
                     return new AtResponse(code, lines, line.Text);
@@ -386,7 +386,10 @@ public sealed class AtChannel : IAsyncDisposable
                 case (byte)'\n':
                     if (_line.Length > 0)
                     {
-                        HandleLine(terminatedByCr: b == (byte)'\r');
+                        // V.250 with ATV0: result codes end in a bare CR, information text in CR LF; so a "3" followed
+                        // by LF is the answer to AT+FTH=? and not NO CARRIER.
+                        var crLf = b == (byte)'\r' && i < chunk.Length && chunk.Span[i] == (byte)'\n';
+                        HandleLine(terminatedByCr: b == (byte)'\r', numericCandidate: !crLf);
                     }
 
                     break;
@@ -409,7 +412,7 @@ public sealed class AtChannel : IAsyncDisposable
                     else
                     {
                         _lineHasControl = true;
-                        HandleLine(terminatedByCr: false);
+                        HandleLine(terminatedByCr: false, numericCandidate: false);
                     }
 
                     break;
@@ -417,7 +420,7 @@ public sealed class AtChannel : IAsyncDisposable
         }
     }
 
-    private void HandleLine(bool terminatedByCr)
+    private void HandleLine(bool terminatedByCr, bool numericCandidate)
     {
         var text = _line.ToString().Trim();
         var garbage = _lineHasControl;
@@ -432,7 +435,7 @@ public sealed class AtChannel : IAsyncDisposable
         {
             GarbageLines++;
             ModemLog.Garbage(_logger, Name, text);
-            _lines.Writer.TryWrite(new AtLine(text, true));
+            _lines.Writer.TryWrite(new AtLine(text, true, false));
             return;
         }
 
@@ -444,23 +447,24 @@ public sealed class AtChannel : IAsyncDisposable
             return;
         }
 
-        if (UnsolicitedParser.TryParse(text, _numeric, _time.GetUtcNow(), out var unsolicited))
+        var numeric = _numeric && numericCandidate;
+        if (UnsolicitedParser.TryParse(text, numeric, _time.GetUtcNow(), out var unsolicited))
         {
             _unsolicited.Writer.TryWrite(unsolicited);
             return;
         }
 
-        if (_connectStartsData && AtResultTable.TryParse(text, _numeric, out var code) && code == AtResultCode.Connect)
+        if (_connectStartsData && AtResultTable.TryParse(text, numeric, out var code) && code == AtResultCode.Connect)
         {
             _connectStartsData = false;
             _dle.Reset();
             _dataBytes = 0;
             _dataMode = true;
-            _swallowLineFeed = terminatedByCr && !_numeric;
+            _swallowLineFeed = terminatedByCr && !numeric;
         }
 
-        _lines.Writer.TryWrite(new AtLine(text, false));
+        _lines.Writer.TryWrite(new AtLine(text, false, numeric));
     }
 
-    private readonly record struct AtLine(string Text, bool Garbage);
+    private readonly record struct AtLine(string Text, bool Garbage, bool Numeric);
 }
