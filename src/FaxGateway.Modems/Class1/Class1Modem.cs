@@ -367,8 +367,28 @@ public sealed class Class1Modem
     {
         // Any character aborts +FRH/+FRM/+FRS; the modem answers OK (HylaFAX Class1RecvAbortOK). A modem that does not
         // answer gets "AT" and must say OK; otherwise the line is broken.
-        Channel.ResetToCommandMode();
+        var inData = Channel.InDataMode;
+        if (!inData)
+        {
+            Channel.ResetToCommandMode();
+        }
+
         await lease.WriteAsync(new byte[] { Dle.Can }, CommandTimeout, cancellationToken).ConfigureAwait(false);
+        if (inData)
+        {
+            // The modem finishes the data with <DLE><ETX> before its OK; what is still buffered is thrown away.
+            try
+            {
+                while (!(await lease.ReadDataAsync(TimeSpan.FromMilliseconds(Math.Max(_settings.RecvAbortOkMs, 100)), cancellationToken).ConfigureAwait(false)).IsEnd)
+                {
+                }
+            }
+            catch (ModemException ex) when (ex.Failure == ModemFailure.Timeout)
+            {
+                Channel.ResetToCommandMode();
+            }
+        }
+
         if (_settings.RecvAbortOkMs > 0)
         {
             try
