@@ -90,6 +90,7 @@ public sealed record ModemProfile
     public Class2Settings Class2 { get; init; } = new();
 
     /// <summary>The profile's command timeout.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan CommandTimeout => TimeSpan.FromMilliseconds(CommandTimeoutMs);
 }
 
