@@ -1,3 +1,5 @@
+using FaxGateway.Imaging;
+
 namespace FaxGateway.Documents;
 
 /// <summary>How a document is turned into fax pages. Every limit has a safe default for an upload API.</summary>

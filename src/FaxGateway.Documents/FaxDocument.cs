@@ -29,4 +29,7 @@ public sealed class FaxDocument
     public FaxResolution Resolution { get; }
 
     public PaperSize Paper { get; }
+
+    /// <summary>Stores the pages as a multi-page TIFF Class F file, MMR (T.6) coded, FillOrder MSB first.</summary>
+    public void WriteTiff(Stream output) => TiffFax.Write(output, Pages, FaxCodingOptions.Mmr);
 }

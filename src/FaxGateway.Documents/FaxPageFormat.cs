@@ -1,17 +1,6 @@
+using FaxGateway.Imaging;
+
 namespace FaxGateway.Documents;
-
-/// <summary>The three vertical resolutions of a 1728-pixel (204 dpi) fax page.</summary>
-public enum FaxResolution
-{
-    /// <summary>204×98: T.4 standard, 3.85 lines/mm.</summary>
-    Standard,
-
-    /// <summary>204×196: T.4 fine, 7.7 lines/mm.</summary>
-    Fine,
-
-    /// <summary>204×391: T.4 superfine, 15.4 lines/mm.</summary>
-    Superfine,
-}
 
 /// <summary>Paper lengths a sender may ask for. The width is always the fax line of 1728 pixels (215 mm).</summary>
 public enum PaperSize
@@ -40,16 +29,8 @@ public static class FaxPageFormat
     /// <summary>Horizontal resolution of every fax page (T.4: 8 pels/mm, written as 204 dpi in TIFF-F).</summary>
     public const double XDpi = 204;
 
-    public static double YDpi(this FaxResolution resolution) => resolution switch
-    {
-        FaxResolution.Standard => 98,
-        FaxResolution.Fine => 196,
-        FaxResolution.Superfine => 391,
-        _ => throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "Unknown fax resolution."),
-    };
-
-    /// <summary>The resolution whose line spacing is nearest to <paramref name="yDpi"/> (for received or stored pages).</summary>
-    public static FaxResolution FromYDpi(double yDpi) => yDpi < 147 ? FaxResolution.Standard : yDpi < 290 ? FaxResolution.Fine : FaxResolution.Superfine;
+    /// <summary>Lines per inch of a fax resolution (98, 196, 391); the enum is Imaging's, shared with the T.30 layers.</summary>
+    public static double YDpi(this FaxResolution resolution) => PageScaler.LinesPerInch(resolution);
 
     /// <summary>Paper length in inches (A4 297 mm, Letter 11 in, Legal 14 in).</summary>
     public static double LengthInches(this PaperSize paper) => paper switch

@@ -1,5 +1,6 @@
 using System.Text;
 using FaxGateway.Documents.Tests.Support;
+using FaxGateway.Imaging;
 
 namespace FaxGateway.Documents.Tests;
 
@@ -35,7 +36,7 @@ public sealed class PdfIngestionTests
     [Theory]
     [InlineData(FaxResolution.Standard, 98)]
     [InlineData(FaxResolution.Fine, 196)]
-    [InlineData(FaxResolution.Superfine, 391)]
+    [InlineData(FaxResolution.SuperFine, 391)]
     public async Task Letter_keeps_its_physical_aspect_at_every_resolution(FaxResolution resolution, double lpi)
     {
         var pdf = TestFiles.PdfFromPostScript(TestFiles.PostScript((612, 792, ["Letter"])));

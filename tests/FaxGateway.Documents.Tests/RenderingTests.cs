@@ -42,7 +42,7 @@ public sealed class RenderingTests
     [Theory]
     [InlineData(FaxResolution.Standard)]
     [InlineData(FaxResolution.Fine)]
-    [InlineData(FaxResolution.Superfine)]
+    [InlineData(FaxResolution.SuperFine)]
     public void Header_line_matches_the_golden_image(FaxResolution resolution)
     {
         var pages = Enumerable.Range(0, 3).Select(_ => new PageRaster(1728, FaxPageFormat.Rows(PaperSize.A4, resolution), 204, resolution.YDpi())).ToArray();

@@ -40,7 +40,7 @@ internal sealed class GhostscriptRasterizer
         {
             var path = Path.Combine(directory.FullName, "in.pdf");
             await File.WriteAllBytesAsync(path, pdf, deadline.Token).ConfigureAwait(false);
-            var boxes = await ProbeAsync(path, deadline.Token, cancellationToken).ConfigureAwait(false);
+            var boxes = await ProbeAsync(path, deadline.Token).ConfigureAwait(false);
             var pages = new List<PageRaster>();
             for (var first = 1; first <= boxes.Count;)
             {
@@ -52,11 +52,16 @@ internal sealed class GhostscriptRasterizer
                     last++;
                 }
 
-                await RenderAsync(path, first, last, xDpi, yDpi, pages, deadline.Token, cancellationToken).ConfigureAwait(false);
+                await RenderAsync(path, first, last, xDpi, yDpi, pages, deadline.Token).ConfigureAwait(false);
                 first = last + 1;
             }
 
             return pages;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The deadline, not the caller, cancelled: whatever was running has been killed.
+            throw new DocumentException(DocumentProblem.Timeout, $"Rendering the PDF took longer than {_options.RasteriseTimeout.TotalSeconds:0.###} s; Ghostscript was stopped.", ex);
         }
         finally
         {
@@ -101,13 +106,13 @@ internal sealed class GhostscriptRasterizer
         return landscape ? (y, x) : (x, y);
     }
 
-    private async Task<List<PageBox>> ProbeAsync(string path, CancellationToken deadline, CancellationToken caller)
+    private async Task<List<PageBox>> ProbeAsync(string path, CancellationToken deadline)
     {
         // pdfpagecount first, and quit at once when over the limit: a 10,000-page PDF costs one small read.
         var script = $"({path}) (r) file runpdfbegin pdfpagecount dup (COUNT ) print = {_options.MaxPages.ToString(CultureInfo.InvariantCulture)} gt {{ quit }} if "
             + "1 1 pdfpagecount { pdfgetpage dup /MediaBox pget { (BOX ) print == } { (BOX none) = } ifelse "
             + "/Rotate pget { (ROTATE ) print = } { (ROTATE 0) = } ifelse } for quit";
-        var (stdout, stderr) = await RunTextAsync(["-q", "-dNODISPLAY", "-dSAFER", "-dBATCH", "-dNOPAUSE", $"--permit-file-read={path}", "-c", script], deadline, caller).ConfigureAwait(false);
+        var (stdout, stderr) = await RunTextAsync(["-q", "-dNODISPLAY", "-dSAFER", "-dBATCH", "-dNOPAUSE", $"--permit-file-read={path}", "-c", script], deadline).ConfigureAwait(false);
         var output = stdout + "\n" + stderr;
         if (output.Contains("password", StringComparison.OrdinalIgnoreCase))
         {
@@ -188,7 +193,7 @@ internal sealed class GhostscriptRasterizer
         return new PageBox(width, height);
     }
 
-    private async Task RenderAsync(string path, int first, int last, double xDpi, double yDpi, List<PageRaster> pages, CancellationToken deadline, CancellationToken caller)
+    private async Task RenderAsync(string path, int first, int last, double xDpi, double yDpi, List<PageRaster> pages, CancellationToken deadline)
     {
         string[] arguments =
         [
@@ -220,11 +225,6 @@ internal sealed class GhostscriptRasterizer
                     $"Ghostscript failed on pages {first}-{last} (exit code {process.ExitCode}, {rendered} pages rendered): {Summarise(stderr)}");
             }
         }
-        catch (OperationCanceledException ex) when (!caller.IsCancellationRequested)
-        {
-            Kill(process);
-            throw new DocumentException(DocumentProblem.Timeout, $"Rendering the PDF took longer than {_options.RasteriseTimeout.TotalSeconds:0.#} s; Ghostscript was stopped.", ex);
-        }
         catch
         {
             Kill(process);
@@ -232,7 +232,7 @@ internal sealed class GhostscriptRasterizer
         }
     }
 
-    private async Task<(string Stdout, string Stderr)> RunTextAsync(string[] arguments, CancellationToken deadline, CancellationToken caller)
+    private async Task<(string Stdout, string Stderr)> RunTextAsync(string[] arguments, CancellationToken deadline)
     {
         using var process = Start(arguments);
         try
@@ -241,11 +241,6 @@ internal sealed class GhostscriptRasterizer
             var stderr = ReadLimitedAsync(process.StandardError, deadline);
             await process.WaitForExitAsync(deadline).ConfigureAwait(false);
             return (await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
-        }
-        catch (OperationCanceledException ex) when (!caller.IsCancellationRequested)
-        {
-            Kill(process);
-            throw new DocumentException(DocumentProblem.Timeout, $"Reading the PDF took longer than {_options.RasteriseTimeout.TotalSeconds:0.#} s; Ghostscript was stopped.", ex);
         }
         catch
         {

@@ -5,24 +5,93 @@ using FaxGateway.Imaging;
 namespace FaxGateway.Documents.Ingestion;
 
 /// <summary>
-/// TIFF uploads, page by page. Grey, palette and colour pages are decoded to RGBA by LibTiff (every
-/// compression and photometric it knows), turned to grey and dithered; bilevel pages keep their pixels.
+/// TIFF uploads, page by page. A wholly bilevel TIFF (any compression) is read by Imaging's
+/// <see cref="TiffFax"/> and keeps its pixels. A TIFF with grey, palette or colour pages is decoded to RGBA
+/// by LibTiff (every compression and photometric it knows), turned to grey and dithered.
 /// </summary>
 internal static class TiffIngest
 {
     public static IReadOnlyList<PageRaster> Read(byte[] content, ConversionOptions options)
     {
+        if (IsBilevel(content, options))
+        {
+            IReadOnlyList<TiffFaxPage> bilevel;
+            try
+            {
+                using var input = new MemoryStream(content, writable: false);
+                bilevel = TiffFax.Read(input);
+            }
+            catch (FaxCodingException ex)
+            {
+                throw new DocumentException(DocumentProblem.Corrupt, $"The fax TIFF cannot be decoded: {ex.Message}", ex);
+            }
+
+            return [.. bilevel.SelectMany(p => FaxPageNormalizer.Normalize(p.Raster, options))];
+        }
+
+        return ReadGrey(content, options);
+    }
+
+    /// <summary>True when every page is 1 bit per pixel; checks the page limit before anything is decoded.</summary>
+    private static bool IsBilevel(byte[] content, ConversionOptions options)
+    {
         var errors = new CapturingErrorHandler();
-        Tiff.SetErrorHandler(errors);
+        var previous = Tiff.SetErrorHandler(errors);
+        try
+        {
+            using var stream = new MemoryStream(content, writable: false);
+            using var tiff = Tiff.ClientOpen("upload", "r", stream, new TiffStream())
+                ?? throw new DocumentException(DocumentProblem.Corrupt, $"The TIFF cannot be opened: {errors.Describe()}");
+            var directories = tiff.NumberOfDirectories();
+            if (directories > options.MaxPages)
+            {
+                throw new DocumentException(DocumentProblem.TooManyPages, $"The TIFF has {directories} pages; the limit is {options.MaxPages}.");
+            }
+
+            for (short d = 0; d < directories; d++)
+            {
+                if (!tiff.SetDirectory(d))
+                {
+                    throw new DocumentException(DocumentProblem.Corrupt, $"TIFF page {d + 1} cannot be read: {errors.Describe()}");
+                }
+
+                var bits = tiff.GetField(TiffTag.BITSPERSAMPLE)?[0].ToInt() ?? 1;
+                var samples = tiff.GetField(TiffTag.SAMPLESPERPIXEL)?[0].ToInt() ?? 1;
+                if (bits != 1 || samples != 1)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            Tiff.SetErrorHandler(previous);
+        }
+    }
+
+    private static List<PageRaster> ReadGrey(byte[] content, ConversionOptions options)
+    {
+        // LibTiff reports through one process-wide handler; ours is in place only for this read.
+        var errors = new CapturingErrorHandler();
+        var previous = Tiff.SetErrorHandler(errors);
+        try
+        {
+            return ReadGrey(content, options, errors);
+        }
+        finally
+        {
+            Tiff.SetErrorHandler(previous);
+        }
+    }
+
+    private static List<PageRaster> ReadGrey(byte[] content, ConversionOptions options, CapturingErrorHandler errors)
+    {
         using var stream = new MemoryStream(content, writable: false);
         using var tiff = Tiff.ClientOpen("upload", "r", stream, new TiffStream())
             ?? throw new DocumentException(DocumentProblem.Corrupt, $"The TIFF cannot be opened: {errors.Describe()}");
         var directories = tiff.NumberOfDirectories();
-        if (directories > options.MaxPages)
-        {
-            throw new DocumentException(DocumentProblem.TooManyPages, $"The TIFF has {directories} pages; the limit is {options.MaxPages}.");
-        }
-
         var pages = new List<PageRaster>();
         for (short d = 0; d < directories; d++)
         {

@@ -32,28 +32,30 @@ public static class FaxPageNormalizer
     }
 
     /// <summary>
-    /// A bilevel page (e.g. from TIFF). Pages already 1728 wide at about 204 dpi are re-lined without
-    /// greying (rows merged with OR so hairlines survive 196 -> 98); anything else goes through grey.
+    /// A bilevel page (e.g. from TIFF). Pages that fit the fax line at 204 dpi are brought to the fax grid by
+    /// Imaging's <see cref="PageScaler"/> (runs and rows merged with OR, so hairlines survive 196 -> 98 lpi)
+    /// without greying; wider pages and pages to be shrunk to one sheet go through grey and error diffusion,
+    /// which keeps their aspect ratio and their strokes legible.
     /// </summary>
     public static IReadOnlyList<PageRaster> Normalize(PageRaster source, ConversionOptions options)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
-        var faxWidth = source.Width == FaxPageFormat.Width && Math.Abs(source.XDpi - FaxPageFormat.XDpi) <= 8;
-        var heightInches = source.Height / source.YDpi;
-        var needsScale = options.LongPages == LongPageHandling.Scale && heightInches > options.Paper.LengthInches() + 0.01;
-        if (!faxWidth || needsScale)
+        var xDpi = source.XDpi > 0 ? source.XDpi : FaxPageFormat.XDpi;
+        var yDpi = source.YDpi > 0 ? source.YDpi : options.YDpi;
+        var faxWidth = source.Width / xDpi * FaxPageFormat.XDpi;
+        var needsScale = options.LongPages == LongPageHandling.Scale && source.Height / yDpi > options.Paper.LengthInches() + 0.01;
+        if (needsScale || faxWidth > FaxPageFormat.Width * 1.03)
         {
             return Normalize(GreyImage.FromBilevel(source), options);
         }
 
-        var rows = Math.Max(1, (int)Math.Round(heightInches * options.YDpi));
-        var relined = Math.Abs(source.YDpi - options.YDpi) < 0.5 ? source : Reline(source, rows, options.YDpi);
-        return Paginate(relined.Height, options, (page, top, count) =>
+        var fax = PageScaler.ToFax(source, options.Resolution, FaxPageFormat.Width);
+        return Paginate(fax.Height, options, (page, top, count) =>
         {
             for (var y = 0; y < count; y++)
             {
-                relined.ReadRow(top + y).CopyTo(page.Row(y));
+                fax.ReadRow(top + y).CopyTo(page.Row(y));
             }
         });
     }
@@ -100,29 +102,5 @@ public static class FaxPageNormalizer
     {
         var pixels = image.Pixels.AsSpan(top * image.Width, rows * image.Width).ToArray();
         return new GreyImage(image.Width, rows, pixels, image.XDpi, image.YDpi);
-    }
-
-    /// <summary>Changes line spacing of a fax-width bilevel page: each output row ORs the source rows it covers.</summary>
-    internal static PageRaster Reline(PageRaster source, int rows, double yDpi)
-    {
-        var result = new PageRaster(source.Width, rows, source.XDpi, yDpi);
-        var ratio = (double)source.Height / rows;
-        for (var y = 0; y < rows; y++)
-        {
-            var first = Math.Min(source.Height - 1, (int)(y * ratio));
-            var last = Math.Max(first, Math.Min(source.Height - 1, (int)Math.Ceiling((y + 1) * ratio) - 1));
-            var dst = result.Row(y);
-            source.ReadRow(first).CopyTo(dst);
-            for (var s = first + 1; s <= last; s++)
-            {
-                var src = source.ReadRow(s);
-                for (var i = 0; i < dst.Length; i++)
-                {
-                    dst[i] |= src[i];
-                }
-            }
-        }
-
-        return result;
     }
 }
