@@ -26,7 +26,20 @@ public sealed record ConversionOptions
     /// <summary>Ghostscript executable; "gs" is looked up on PATH.</summary>
     public string GhostscriptPath { get; init; } = "gs";
 
+    /// <summary>
+    /// A page at most this much longer than the paper (A4 on Letter is 6 % longer) is shrunk to fit even when
+    /// splitting: cutting it would send a near-empty sheet carrying only a bottom margin.
+    /// </summary>
+    internal const double NearFit = 1.10;
+
     internal int PageRows => FaxPageFormat.Rows(Paper, Resolution);
+
+    /// <summary>Factor (at most 1) by which a page of this length, in inches, is shrunk to fit the paper.</summary>
+    internal double LengthShrink(double heightInches)
+    {
+        var paper = Paper.LengthInches();
+        return heightInches > paper && (LongPages == LongPageHandling.Scale || heightInches <= paper * NearFit) ? paper / heightInches : 1.0;
+    }
 
     internal double YDpi => Resolution.YDpi();
 }

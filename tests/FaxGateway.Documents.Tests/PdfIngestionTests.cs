@@ -106,6 +106,20 @@ public sealed class PdfIngestionTests
     }
 
     [Fact]
+    public async Task An_A4_page_faxed_on_Letter_is_shrunk_onto_one_sheet_not_split()
+    {
+        var pdf = TestFiles.PdfFromPostScript(TestFiles.PostScript((A4Width, A4Height, ["A4 on Letter"])));
+
+        var document = await DocumentConverter.ConvertAsync(pdf, Fine with { Paper = PaperSize.Letter });
+
+        var page = Assert.Single(document.Pages);
+        Assert.Equal(2156, page.Height);
+        var bounds = TestFiles.InkBounds(page)!.Value;
+        // The frame 36 pt inside the page edge, shrunk by 11 / 11.69: about 92 rows above the bottom edge, not cut off.
+        Assert.InRange(2155 - bounds.Y1, 80, 95);
+    }
+
+    [Fact]
     public async Task A_blank_page_is_flagged_and_can_be_removed()
     {
         var ps = "%!PS\n<< /PageSize [612 792] >> setpagedevice\n/Helvetica findfont 18 scalefont setfont 72 700 moveto (Content) show showpage\nshowpage\n";

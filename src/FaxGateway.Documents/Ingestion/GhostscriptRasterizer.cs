@@ -96,10 +96,7 @@ internal sealed class GhostscriptRasterizer
         var landscape = widthInches > heightInches && widthInches > 8.75;
         var (across, down) = landscape ? (heightInches, widthInches) : (widthInches, heightInches);
         var shrink = Math.Min(1.0, FaxPageFormat.Width / (across * FaxPageFormat.XDpi));
-        if (_options.LongPages == LongPageHandling.Scale)
-        {
-            shrink = Math.Min(shrink, _options.Paper.LengthInches() / down);
-        }
+        shrink *= _options.LengthShrink(down * shrink);
 
         var x = Math.Round(FaxPageFormat.XDpi * shrink, 3);
         var y = Math.Round(_options.YDpi * shrink, 3);

@@ -23,7 +23,11 @@ public static class FaxPageNormalizer
         }
 
         var (width, height) = FaxGeometry(source.WidthInches, source.HeightInches, options);
-        var scaled = GreyScaler.Resize(source, width, height, FaxPageFormat.XDpi, options.YDpi);
+        // Ghostscript renders straight onto the fax grid; a pixel of rounding is not worth a resample.
+        var onGrid = Math.Abs(width - source.Width) <= 2 && Math.Abs(height - source.Height) <= 2 && source.Width <= FaxPageFormat.Width;
+        var scaled = onGrid
+            ? new GreyImage(source.Width, source.Height, source.Pixels, FaxPageFormat.XDpi, options.YDpi)
+            : GreyScaler.Resize(source, width, height, FaxPageFormat.XDpi, options.YDpi);
         return Paginate(scaled.Height, options, (page, top, rows) =>
         {
             var slice = top == 0 && rows == scaled.Height ? scaled : Slice(scaled, top, rows);
@@ -44,7 +48,7 @@ public static class FaxPageNormalizer
         var xDpi = source.XDpi > 0 ? source.XDpi : FaxPageFormat.XDpi;
         var yDpi = source.YDpi > 0 ? source.YDpi : options.YDpi;
         var faxWidth = source.Width / xDpi * FaxPageFormat.XDpi;
-        var needsScale = options.LongPages == LongPageHandling.Scale && source.Height / yDpi > options.Paper.LengthInches() + 0.01;
+        var needsScale = options.LengthShrink(source.Height / yDpi) < 0.995;
         if (needsScale || faxWidth > FaxPageFormat.Width * 1.03)
         {
             return Normalize(GreyImage.FromBilevel(source), options);
@@ -64,10 +68,7 @@ public static class FaxPageNormalizer
     internal static (int Width, int Height) FaxGeometry(double widthInches, double heightInches, ConversionOptions options)
     {
         var shrink = Math.Min(1.0, FaxPageFormat.Width / (widthInches * FaxPageFormat.XDpi));
-        if (options.LongPages == LongPageHandling.Scale)
-        {
-            shrink = Math.Min(shrink, options.Paper.LengthInches() / heightInches);
-        }
+        shrink *= options.LengthShrink(heightInches * shrink);
 
         var width = Math.Clamp((int)Math.Round(widthInches * FaxPageFormat.XDpi * shrink), 1, FaxPageFormat.Width);
         var height = Math.Max(1, (int)Math.Round(heightInches * options.YDpi * shrink));
