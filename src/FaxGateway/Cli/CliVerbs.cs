@@ -10,5 +10,6 @@ internal static class CliVerbs
         yield return VersionCommand.Create();
         yield return RunCommand.Create();
         yield return TokenCommand.Create();
+        yield return DocCommand.Create();
     }
 }
