@@ -9,6 +9,8 @@ internal static class CliVerbs
     {
         yield return VersionCommand.Create();
         yield return ModemCommand.Create();
+        yield return RunCommand.Create();
+        yield return TokenCommand.Create();
         yield return DocCommand.Create();
     }
 }
