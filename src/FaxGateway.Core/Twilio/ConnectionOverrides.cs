@@ -61,10 +61,14 @@ public sealed record ConnectionOverrides
     }
 
     /// <summary>Parses <c>key=value&amp;key=value</c>.</summary>
-    public static ConnectionOverrides Parse(string fragment)
+    public static ConnectionOverrides Parse(string fragment) => Parse(fragment, Default);
+
+    /// <summary>Parses <c>key=value&amp;key=value</c> on top of <paramref name="baseline"/> (e.g. longer limits for media downloads).</summary>
+    public static ConnectionOverrides Parse(string fragment, ConnectionOverrides baseline)
     {
         ArgumentNullException.ThrowIfNull(fragment);
-        var result = Default;
+        ArgumentNullException.ThrowIfNull(baseline);
+        var result = baseline;
         foreach (var pair in fragment.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
