@@ -55,6 +55,9 @@ public sealed class TwilioWebhookClient
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+
+            // A refused (oversized or stalled) answer is not drained for connection reuse: the connection is dropped.
+            MaxResponseDrainSize = 0,
             ConnectCallback = (context, cancellationToken) => ConnectAsync(context, time, cancellationToken),
         };
     }
