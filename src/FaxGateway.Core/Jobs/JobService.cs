@@ -1,0 +1,391 @@
+using FaxGateway.Core.Events;
+using FaxGateway.Core.Lines;
+using FaxGateway.Core.Model;
+using FaxGateway.Core.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaxGateway.Core.Jobs;
+
+/// <summary>A send request as the queue sees it, whichever API it came through.</summary>
+public sealed record SendRequest
+{
+    public required string AccountId { get; init; }
+    public JobOrigin Origin { get; init; } = JobOrigin.FaxPlus;
+
+    /// <summary>Our number, or <c>no_number</c>.</summary>
+    public required string From { get; init; }
+    public required IReadOnlyList<string> To { get; init; }
+
+    /// <summary>Upload file ids of the account, in page order.</summary>
+    public required IReadOnlyList<string> FileIds { get; init; }
+    public IReadOnlyList<string> FilePaths { get; init; } = [];
+    public string Comment { get; init; } = "";
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public bool Enhancement { get; init; } = true;
+    public RetryOverride? Retry { get; init; }
+    public DateTimeOffset? SendTime { get; init; }
+    public string? CoverPageJson { get; init; }
+    public string? ClientIp { get; init; }
+    public int? Priority { get; init; }
+}
+
+/// <summary>What a submit created.</summary>
+public sealed record SubmitResult(OutboxEntry Entry, IReadOnlyList<FaxJob> Jobs);
+
+/// <summary>
+/// The job lifecycle: accepts sends, cancels them, and applies every call outcome (sent only when every
+/// page was confirmed by MCF; otherwise retry per failure kind or fail). Each change is one transaction
+/// of <see cref="IJobRepository"/> that also carries the fax record and the callbacks it causes.
+/// </summary>
+public sealed partial class JobService(
+    IJobRepository jobs,
+    IFileRepository files,
+    INumberRepository numbers,
+    FaxEventPublisher events,
+    QueueSignal signal,
+    IOptions<QueueOptions> options,
+    TimeProvider time,
+    ILogger<JobService> logger)
+{
+    /// <summary>The literal FAX.PLUS members without a number send as <c>from</c>.</summary>
+    public const string NoNumber = "no_number";
+
+    /// <summary>A send time this far in the past is still "now" (client clocks drift).</summary>
+    private static readonly TimeSpan SendTimeTolerance = TimeSpan.FromMinutes(1);
+
+    private readonly QueueOptions _options = options.Value;
+    private readonly RetryPolicy _retry = new(options.Value);
+
+    public async Task<SubmitResult> SubmitAsync(SendRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (request.To.Count == 0)
+        {
+            throw new FaxRequestException("invalid_request", "'to' needs at least one destination number.");
+        }
+
+        if (request.To.Count > _options.MaxRecipients)
+        {
+            throw new FaxRequestException("too_many_recipients", $"At most {_options.MaxRecipients} destinations per send, got {request.To.Count}.");
+        }
+
+        if (request.FileIds.Count == 0)
+        {
+            throw new FaxRequestException("invalid_request", "'files' needs at least one uploaded file path.");
+        }
+
+        if (request.FileIds.Count > _options.MaxFilesPerSend)
+        {
+            throw new FaxRequestException("too_many_files", $"At most {_options.MaxFilesPerSend} files per send, got {request.FileIds.Count}.");
+        }
+
+        var destinations = new List<string>(request.To.Count);
+        foreach (var to in request.To)
+        {
+            if (!PhoneNumbers.TryNormalize(to, out var normalized))
+            {
+                throw new FaxRequestException("invalid_number", $"'{to}' is not a fax number (E.164 such as +41441234567 expected).");
+            }
+
+            destinations.Add(normalized);
+        }
+
+        var from = await CheckFromAsync(request, cancellationToken).ConfigureAwait(false);
+        foreach (var fileId in request.FileIds)
+        {
+            var file = await files.GetAsync(request.AccountId, fileId, cancellationToken).ConfigureAwait(false);
+            if (file is null || file.Kind != StoredFileKind.Upload)
+            {
+                throw new FaxRequestException("file_not_found", $"No uploaded file '{fileId}' in this account.");
+            }
+        }
+
+        if (request.SendTime is { } sendTime && sendTime < now - SendTimeTolerance)
+        {
+            throw new FaxRequestException("invalid_send_time", $"send_time {sendTime:u} is in the past.");
+        }
+
+        if (request.Retry is { Count: < 0 } or { DelaySeconds: < 0 })
+        {
+            throw new FaxRequestException("invalid_request", "options.retry count and delay must not be negative.");
+        }
+
+        var notBefore = request.SendTime is { } t && t > now ? t : now;
+        var entry = new OutboxEntry
+        {
+            Id = FaxIds.NewLong(),
+            AccountId = request.AccountId,
+            Origin = request.Origin,
+            From = from,
+            To = destinations,
+            FileIds = request.FileIds,
+            FilePaths = request.FilePaths,
+            CommentText = request.Comment,
+            CommentTags = request.Tags,
+            Enhancement = request.Enhancement,
+            Retry = request.Retry,
+            SendTime = request.SendTime,
+            SubmitTime = now,
+            CoverPageJson = request.CoverPageJson,
+            ClientIp = request.ClientIp,
+        };
+        var created = new List<FaxJob>(destinations.Count);
+        foreach (var destination in destinations)
+        {
+            var hookId = FaxIds.NewShort();
+            created.Add(new FaxJob
+            {
+                Id = FaxIds.NewLong(),
+                OutboxId = entry.Id,
+                AccountId = request.AccountId,
+                Origin = request.Origin,
+                Destination = destination,
+                From = from,
+                State = JobState.Submitted,
+                Priority = request.Priority ?? _options.DefaultPriority,
+                NotBefore = notBefore,
+                KillAt = notBefore + _options.KillAfter,
+                Retry = request.Retry,
+                HookId = hookId,
+                SessionId = hookId,
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+        }
+
+        await jobs.SubmitAsync(entry, created, cancellationToken).ConfigureAwait(false);
+        signal.Pulse();
+        return new SubmitResult(entry, created);
+    }
+
+    private async Task<string> CheckFromAsync(SendRequest request, CancellationToken cancellationToken)
+    {
+        if (string.Equals(request.From, NoNumber, StringComparison.Ordinal))
+        {
+            return NoNumber;
+        }
+
+        if (!PhoneNumbers.TryNormalize(request.From, out var from))
+        {
+            throw new FaxRequestException("invalid_number", $"'from' '{request.From}' is not a fax number.");
+        }
+
+        var owned = await numbers.ListVisibleAsync(request.AccountId, cancellationToken).ConfigureAwait(false);
+        if (!owned.Any(n => n.Number == from))
+        {
+            throw new FaxRequestException("invalid_from", $"'from' {from} is not a number of this account.");
+        }
+
+        return from;
+    }
+
+    /// <summary>Cancels the unfinished jobs of an outbox entry unless one is on a line.</summary>
+    public async Task<CancelOutcome> CancelAsync(string accountId, string outboxId, CancellationToken cancellationToken)
+    {
+        var entry = await jobs.GetOutboxAsync(accountId, outboxId, cancellationToken).ConfigureAwait(false);
+        if (entry is null)
+        {
+            return CancelOutcome.NotFound;
+        }
+
+        var all = await jobs.ListJobsAsync(outboxId, cancellationToken).ConfigureAwait(false);
+        if (all.Any(j => j.State == JobState.Sending))
+        {
+            return CancelOutcome.Busy;
+        }
+
+        var open = all.Where(j => !IsFinal(j.State)).ToList();
+        if (open.Count == 0)
+        {
+            return CancelOutcome.NotFound;
+        }
+
+        var now = time.GetUtcNow();
+        var attempt = new AttemptRecord { Failure = FailureKind.None, FailureText = "cancelled", At = now };
+        var batch = new JobCompletionBatch([.. open.Select(j => new JobCompletion(j, JobState.Cancelled, attempt, null))], []);
+
+        // A job claimed between the read and this write makes the compare-and-set fail: it is sending now.
+        return await jobs.CompleteAsync(batch, cancellationToken).ConfigureAwait(false) ? CancelOutcome.Cancelled : CancelOutcome.Busy;
+    }
+
+    /// <summary>Applies the outcome of one call of <paramref name="job"/> (state <see cref="JobState.Sending"/>).</summary>
+    public async Task<JobState> RecordAttemptAsync(FaxJob job, FaxSendResult result, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var confirmed = result.PagesConfirmed;
+        if (result.AllPagesConfirmed(job.PageCount))
+        {
+            var done = new AttemptRecord { Failure = FailureKind.None, PagesConfirmed = confirmed, RemoteIdent = result.RemoteIdent, At = now };
+            await CompleteAsync(job, JobState.Sent, done, result.StartedAt, result.Duration, cancellationToken).ConfigureAwait(false);
+            LogSent(logger, job.Id, job.LineId ?? "", confirmed);
+            return JobState.Sent;
+        }
+
+        // A call that "completed" without confirming every page is not a success, whatever the modem said.
+        var failure = result.Failure != FailureKind.None ? result.Failure
+            : confirmed > 0 ? FailureKind.PartialPages : FailureKind.ProtocolError;
+        var attempt = new AttemptRecord
+        {
+            Failure = failure,
+            FailureText = result.HangupReason,
+            PagesConfirmed = confirmed,
+            RemoteIdent = result.RemoteIdent,
+            At = now,
+        };
+        return await FailOrRetryAsync(job, attempt, result.StartedAt, result.Duration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Retries the job per policy, or ends it as failed.</summary>
+    public async Task<JobState> FailOrRetryAsync(FaxJob job, AttemptRecord attempt, DateTimeOffset startedAt, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var decision = _retry.Decide(job, attempt.Failure, attempt.At);
+        if (decision.Retry)
+        {
+            if (await jobs.RescheduleAsync(job.Id, attempt, decision.FailuresOfKind, decision.NotBefore, cancellationToken).ConfigureAwait(false))
+            {
+                LogRetry(logger, job.Id, attempt.Failure, decision.NotBefore);
+                signal.Pulse();
+            }
+
+            return JobState.Scheduled;
+        }
+
+        await CompleteAsync(job, JobState.Failed, attempt, startedAt, duration, cancellationToken).ConfigureAwait(false);
+        LogFailed(logger, job.Id, attempt.Failure, attempt.FailureText);
+        return JobState.Failed;
+    }
+
+    /// <summary>Ends unfinished jobs of an entry whose documents could not be converted.</summary>
+    public async Task FailConversionAsync(OutboxEntry entry, FailureKind failure, string detail, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var open = (await jobs.ListJobsAsync(entry.Id, cancellationToken).ConfigureAwait(false)).Where(j => j.State == JobState.Converting).ToList();
+        var attempt = new AttemptRecord { Failure = failure, FailureText = detail, At = now };
+        var completions = new List<JobCompletion>();
+        var callbacks = new List<CallbackDelivery>();
+        foreach (var job in open)
+        {
+            var (completion, jobCallbacks) = await BuildCompletionAsync(job, JobState.Failed, attempt, now, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            completions.Add(completion);
+            callbacks.AddRange(jobCallbacks);
+        }
+
+        await jobs.CompleteAsync(new JobCompletionBatch(completions, callbacks), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Fails jobs whose kill time passed; returns how many.</summary>
+    public async Task<int> ExpireAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var expired = await jobs.ListExpiredAsync(now, 100, cancellationToken).ConfigureAwait(false);
+        var count = 0;
+        foreach (var job in expired)
+        {
+            var attempt = new AttemptRecord
+            {
+                Failure = job.LastFailure == FailureKind.None ? FailureKind.Expired : job.LastFailure,
+                FailureText = "kill time reached" + (job.LastFailureText.Length > 0 ? "; last: " + job.LastFailureText : ""),
+                PagesConfirmed = job.PagesConfirmed,
+                RemoteIdent = job.RemoteIdent,
+                At = now,
+            };
+            if (await CompleteAsync(job, JobState.Failed, attempt, now, TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Crash recovery at start: jobs a stopped daemon left on a line did not get a confirmed result, so
+    /// they are treated as an interrupted call (retried, never reported sent); conversions restart.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var count = await jobs.ResetConvertingAsync(now, cancellationToken).ConfigureAwait(false);
+        foreach (var job in await jobs.ListInFlightAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (job.State != JobState.Sending)
+            {
+                continue;
+            }
+
+            var attempt = new AttemptRecord { Failure = FailureKind.Interrupted, FailureText = "daemon stopped during the call", At = now };
+            await FailOrRetryAsync(job, attempt, now, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            count++;
+        }
+
+        if (count > 0)
+        {
+            signal.Pulse();
+        }
+
+        return count;
+    }
+
+    public static bool IsFinal(JobState state) => state is JobState.Sent or JobState.Failed or JobState.Cancelled;
+
+    private async Task<bool> CompleteAsync(FaxJob job, JobState finalState, AttemptRecord attempt, DateTimeOffset startedAt, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var (completion, callbacks) = await BuildCompletionAsync(job, finalState, attempt, startedAt, duration, cancellationToken).ConfigureAwait(false);
+        return await jobs.CompleteAsync(new JobCompletionBatch([completion], callbacks), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(JobCompletion Completion, IReadOnlyList<CallbackDelivery> Callbacks)> BuildCompletionAsync(
+        FaxJob job, JobState finalState, AttemptRecord attempt, DateTimeOffset startedAt, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var entry = await jobs.GetOutboxAsync(job.AccountId, job.OutboxId, cancellationToken).ConfigureAwait(false);
+        var record = new FaxRecord
+        {
+            Id = FaxIds.NewShort(),
+            AccountId = job.AccountId,
+            Direction = FaxDirection.Outgoing,
+            Status = FaxStatuses.ForOutgoing(finalState, attempt.Failure, attempt.PagesConfirmed),
+            Description = FaxStatuses.Describe(finalState, attempt.Failure, attempt.FailureText),
+            Failure = finalState == JobState.Sent ? FailureKind.None : attempt.Failure,
+            From = job.From,
+            To = job.Destination,
+            Pages = finalState == JobState.Sent ? job.PageCount : attempt.PagesConfirmed,
+            Comment = entry?.CommentText ?? "",
+            IsRead = true,
+            FileId = job.DocumentFileId,
+            FileName = "fax-to-" + job.Destination.TrimStart('+'),
+            StartTime = startedAt,
+            DurationSeconds = (int)Math.Round(duration.TotalSeconds),
+            SubmitTime = entry?.SubmitTime,
+            ScheduledTime = entry?.SendTime,
+            MaxRetry = job.Retry?.Count,
+            RetryDelay = job.Retry?.DelaySeconds,
+            SessionId = job.SessionId,
+            HookId = job.HookId,
+            JobId = job.Id,
+            OutboxId = job.OutboxId,
+            LineId = job.LineId,
+            RemoteIdent = attempt.RemoteIdent,
+            CoverPageJson = entry?.CoverPageJson,
+            LastUpdate = attempt.At,
+        };
+        var callbacks = await events.CreateCallbacksAsync(new FaxEvent
+        {
+            Kind = FaxEventKind.Sent,
+            Fax = record,
+            Job = job,
+            LocalNumber = job.From,
+            At = attempt.At,
+        }, cancellationToken).ConfigureAwait(false);
+        return (new JobCompletion(job, finalState, attempt, record), callbacks);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Job {JobId} sent on line {LineId}: {Pages} pages confirmed")]
+    private static partial void LogSent(ILogger logger, string jobId, string lineId, int pages);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Job {JobId} failed ({Failure}), retry at {NotBefore}")]
+    private static partial void LogRetry(ILogger logger, string jobId, FailureKind failure, DateTimeOffset notBefore);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Job {JobId} failed for good ({Failure}): {Detail}")]
+    private static partial void LogFailed(ILogger logger, string jobId, FailureKind failure, string detail);
+}
