@@ -4,12 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace FaxGateway.Api.Twilio;
 
-/// <summary>Where a number's incoming faxes are routed (Twilio: voice_receive_mode=fax, voice_url, voice_fallback_url).</summary>
-public sealed record TwilioNumberRouting(string FaxUrl, TwimlMethod FaxMethod = TwimlMethod.Post, string? FallbackUrl = null, TwimlMethod FallbackMethod = TwimlMethod.Post);
-
-/// <summary>Twilio credentials of an account: the AccountSid (AC + 32 hex) and the auth token that signs and authenticates.</summary>
-public sealed record TwilioCredentials(string AccountSid, string AuthToken);
-
 /// <summary>An incoming call to route.</summary>
 public sealed record TwimlCall(string FaxSid, TwilioCredentials Account, string From, string To, TwilioNumberRouting Routing);
 
