@@ -33,8 +33,20 @@ public static class TwilioErrorCodes
     /// <summary>The MediaUrl of a CreateFax could not be fetched or is not a fax document.</summary>
     public const int MediaFetchFailure = 11200;
 
-    /// <summary>REST: invalid parameter.</summary>
-    public const int InvalidParameter = 21211;
+    /// <summary>REST: a parameter is missing or invalid (generic).</summary>
+    public const int InvalidParameter = 20001;
+
+    /// <summary>REST: invalid 'To' number.</summary>
+    public const int InvalidTo = 21211;
+
+    /// <summary>REST: invalid 'From' number (not a number of the account).</summary>
+    public const int InvalidFrom = 21212;
+
+    /// <summary>REST: invalid MediaUrl.</summary>
+    public const int InvalidMediaUrl = 21620;
+
+    /// <summary>REST: the request conflicts with the resource's state (e.g. cancel while sending).</summary>
+    public const int Conflict = 20409;
 
     /// <summary>REST: authentication failed.</summary>
     public const int AuthenticationFailed = 20003;

@@ -190,5 +190,8 @@ public sealed record TwilioFaxQuery
 
     /// <summary>Keyset paging: faxes strictly older than this (date, sid) position.</summary>
     public (DateTimeOffset Date, string Sid)? Before { get; init; }
+
+    /// <summary>Rows to skip (page number paging without a page token).</summary>
+    public int Offset { get; init; }
     public int Limit { get; init; } = 50;
 }

@@ -212,9 +212,10 @@ internal sealed class SqliteTwilioRepository(SqliteDatabase db) : ITwilioReposit
               AND (@After IS NULL OR date_created > @After)
               AND (@BeforeDate IS NULL OR date_created < @BeforeDate OR (date_created = @BeforeDate AND sid < @BeforeSid))
             ORDER BY date_created DESC, sid DESC
-            LIMIT @Limit
+            LIMIT @Limit OFFSET @Offset
             """, new
         {
+            query.Offset,
             query.AccountId,
             query.From,
             query.To,
