@@ -20,6 +20,9 @@ public sealed record FaxEvent
     /// <summary>The job, for outgoing faxes.</summary>
     public FaxJob? Job { get; init; }
 
+    /// <summary>The routing decision, for incoming faxes.</summary>
+    public Inbound.InboundDecision.Answer? Inbound { get; init; }
+
     /// <summary>The number on our side of the call (the sender for outgoing, the called number for incoming).</summary>
     public required string LocalNumber { get; init; }
     public required DateTimeOffset At { get; init; }

@@ -91,8 +91,11 @@ public interface IJobRepository
     /// <summary>Atomically moves the oldest submitted entry's jobs to <see cref="JobState.Converting"/>.</summary>
     Task<OutboxEntry?> ClaimForConversionAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Records the converted document and moves the entry's converting jobs to <see cref="JobState.Scheduled"/>.</summary>
-    Task MarkConvertedAsync(string outboxId, string documentFileId, int pageCount, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the converted document's file record and moves the entry's converting jobs to
+    /// <see cref="JobState.Scheduled"/> with its page count: one transaction.
+    /// </summary>
+    Task MarkConvertedAsync(string outboxId, StoredFile document, int pageCount, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Atomically claims the most urgent due job (priority, then not-before) whose destination has

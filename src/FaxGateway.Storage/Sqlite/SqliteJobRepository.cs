@@ -199,9 +199,12 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
             return row.ToModel();
         }, cancellationToken);
 
-    public Task MarkConvertedAsync(string outboxId, string documentFileId, int pageCount, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task MarkConvertedAsync(string outboxId, StoredFile document, int pageCount, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
         {
+            ArgumentNullException.ThrowIfNull(document);
+            var documentFileId = document.Id;
+            await c.ExecuteAsync(FileRow.Insert, FileRow.Of(document), t).ConfigureAwait(false);
             await c.ExecuteAsync("UPDATE outbox SET document_file_id = @documentFileId, page_count = @pageCount WHERE id = @outboxId",
                 new { outboxId, documentFileId, pageCount }, t).ConfigureAwait(false);
             await c.ExecuteAsync("UPDATE jobs SET document_file_id = @documentFileId, page_count = @pageCount WHERE outbox_id = @outboxId AND state = 'converting'",

@@ -8,5 +8,7 @@ internal static class CliVerbs
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return RunCommand.Create();
+        yield return TokenCommand.Create();
     }
 }
