@@ -1,4 +1,6 @@
+using FaxGateway.Api.Callbacks;
 using FaxGateway.Core;
+using FaxGateway.Core.Documents;
 using FaxGateway.Core.Jobs;
 using FaxGateway.Core.Model;
 using FaxGateway.Core.Ports;
@@ -40,9 +42,11 @@ public sealed partial class TwilioFaxService(
     JobService jobService,
     TwilioMediaFetcher fetcher,
     TwilioWorkSignal signal,
+    CallbackSignal callbackSignal,
     IOptions<TwilioOptions> options,
     TimeProvider time,
-    ILogger<TwilioFaxService> logger)
+    ILogger<TwilioFaxService> logger,
+    IFaxDocumentRenderer? renderer = null)
 {
     private readonly TwilioOptions _options = options.Value;
 
@@ -86,6 +90,7 @@ public sealed partial class TwilioFaxService(
             DateUpdated = now,
         };
         await twilio.AddFaxAsync(fax, Callbacks(fax, account, now, previous: null), cancellationToken).ConfigureAwait(false);
+        callbackSignal.Signal.Pulse();
         signal.Pulse();
         return fax;
     }
@@ -115,7 +120,7 @@ public sealed partial class TwilioFaxService(
 
             var now = time.GetUtcNow();
             var canceled = fax with { Status = TwilioFaxStatus.Canceled, DateUpdated = now };
-            return await twilio.UpdateFaxAsync(canceled, fax.Status, Callbacks(canceled, account, now, fax.Status), cancellationToken).ConfigureAwait(false)
+            return await StoreAsync(canceled, fax.Status, Callbacks(canceled, account, now, fax.Status), cancellationToken).ConfigureAwait(false)
                 ? (TwilioChangeOutcome.Done, canceled)
                 : (TwilioChangeOutcome.Busy, fax);
         }
@@ -207,7 +212,21 @@ public sealed partial class TwilioFaxService(
         }
 
         var file = await files.GetAsync(fax.AccountId, fax.MediaFileId, cancellationToken).ConfigureAwait(false);
-        return file is null ? null : (store.OpenRead(file.RelativePath), file.ContentType);
+        if (file is null)
+        {
+            return null;
+        }
+
+        // Received pages are stored as TIFF-F; <Receive mediaType="application/pdf"> serves them rendered.
+        if (fax.MediaContentType == TwimlReceive.Pdf && file.ContentType == TwimlReceive.Tiff && renderer is not null)
+        {
+            var pdf = new MemoryStream();
+            await renderer.WritePdfAsync(store.GetFullPath(file.RelativePath), pdf, cancellationToken).ConfigureAwait(false);
+            pdf.Position = 0;
+            return (pdf, TwimlReceive.Pdf);
+        }
+
+        return (store.OpenRead(file.RelativePath), file.ContentType);
     }
 
     /// <summary>One pass over the open outbound faxes: fetch and submit queued ones, report status changes of the others.</summary>
@@ -281,7 +300,7 @@ public sealed partial class TwilioFaxService(
 
         var now = time.GetUtcNow();
         var processing = fax with { Status = TwilioFaxStatus.Processing, DateUpdated = now };
-        if (!await twilio.UpdateFaxAsync(processing, fax.Status, Callbacks(processing, account, now, fax.Status), cancellationToken).ConfigureAwait(false))
+        if (!await StoreAsync(processing, fax.Status, Callbacks(processing, account, now, fax.Status), cancellationToken).ConfigureAwait(false))
         {
             return 0;
         }
@@ -359,7 +378,7 @@ public sealed partial class TwilioFaxService(
 
             var failedAt = time.GetUtcNow();
             var failed = processing with { Status = TwilioFaxStatus.Failed, ErrorCode = code, ErrorMessage = message, MediaFileId = null, DateUpdated = failedAt };
-            await twilio.UpdateFaxAsync(failed, processing.Status, Callbacks(failed, account, failedAt, processing.Status), cancellationToken).ConfigureAwait(false);
+            await StoreAsync(failed, processing.Status, Callbacks(failed, account, failedAt, processing.Status), cancellationToken).ConfigureAwait(false);
             return 1;
         }
     }
@@ -419,7 +438,7 @@ public sealed partial class TwilioFaxService(
             return 0;
         }
 
-        await twilio.UpdateFaxAsync(current, fax.Status, callbacks, cancellationToken).ConfigureAwait(false);
+        await StoreAsync(current, fax.Status, callbacks, cancellationToken).ConfigureAwait(false);
         if (TwilioFaxStatus.IsFinal(current.Status) && !current.StoreMedia && current.MediaFileId is not null)
         {
             // The document was only needed for the transmission.
@@ -453,6 +472,17 @@ public sealed partial class TwilioFaxService(
             ErrorMessage = errorCode is null ? null : record?.Description ?? (job.LastFailureText.Length > 0 ? job.LastFailureText : failure.ToString()),
             DateUpdated = job.FinishedAt ?? time.GetUtcNow(),
         };
+    }
+
+    private async Task<bool> StoreAsync(TwilioFax fax, string expectedStatus, IReadOnlyList<CallbackDelivery> callbacks, CancellationToken cancellationToken)
+    {
+        var stored = await twilio.UpdateFaxAsync(fax, expectedStatus, callbacks, cancellationToken).ConfigureAwait(false);
+        if (stored && callbacks.Count > 0)
+        {
+            callbackSignal.Signal.Pulse();
+        }
+
+        return stored;
     }
 
     /// <summary>The StatusCallback for a change to <paramref name="fax"/>'s status, per the configured mode.</summary>

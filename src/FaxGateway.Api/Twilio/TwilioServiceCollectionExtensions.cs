@@ -1,3 +1,4 @@
+using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Twilio;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,6 +41,16 @@ public static class TwilioServiceCollectionExtensions
         services.AddSingleton<TwilioWorkSignal>();
         services.AddSingleton<TwilioFaxService>();
         services.AddHostedService<TwilioOutboundWorker>();
+
+        // The inbound seam: asked before the default routing, told when the answered call ended.
+        services.AddSingleton<TwilioInboundHandler>();
+        services.AddSingleton<IInboundCallHandler>(sp => sp.GetRequiredService<TwilioInboundHandler>());
+        services.AddSingleton<IInboundCallObserver>(sp => sp.GetRequiredService<TwilioInboundHandler>());
+        services.AddSingleton<TwilioInboundWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TwilioInboundWorker>());
+
+        // Status callbacks go through the shared persistent callback outbox.
+        services.AddCallbackDelivery();
         return services;
     }
 }

@@ -75,7 +75,6 @@ public static class TwilioStatusCallbacks
             Headers = new Dictionary<string, string>
             {
                 [TwilioSignature.HeaderName] = TwilioSignature.Compute(account.AuthToken, TwilioWebhookClient.WireUrl(wire), parameters),
-                ["User-Agent"] = TwilioWebhookClient.UserAgent,
             },
             NextAttemptAt = at,
             CreatedAt = at,
