@@ -107,7 +107,7 @@ internal static class DaemonHost
             {
                 var status = http.Response.StatusCode;
                 await http.Response.WriteAsJsonAsync(
-                    new ApiError(status == 404 ? "not_found" : status == 405 ? "method_not_allowed" : "error", $"{http.Request.Method} {http.Request.Path} answered {status}."),
+                    new ApiError(status switch { 404 => "not_found", 405 => "method_not_allowed", 415 => "unsupported_media_type", _ => "error" }, $"{http.Request.Method} {http.Request.Path} answered {status}."),
                     FaxPlusJson.Options).ConfigureAwait(false);
             }
         });
