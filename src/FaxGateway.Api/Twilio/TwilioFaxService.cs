@@ -263,6 +263,27 @@ public sealed partial class TwilioFaxService(
         return changed;
     }
 
+    /// <summary>Writes the numbers of the <c>Twilio:Numbers</c> configuration to storage (the CLI writes the same table).</summary>
+    public async Task ApplyConfiguredNumbersAsync(CancellationToken cancellationToken)
+    {
+        foreach (var configured in _options.Numbers)
+        {
+            if (!PhoneNumbers.TryNormalize(configured.Number, out var number)
+                || !TwilioUrls.TryParseMethod(configured.FaxMethod, out var faxMethod)
+                || !TwilioUrls.TryParseMethod(configured.FallbackMethod, out var fallbackMethod))
+            {
+                continue;
+            }
+
+            await twilio.UpsertNumberAsync(new TwilioNumberConfig
+            {
+                Number = number,
+                Routing = new TwilioNumberRouting(configured.FaxUrl, faxMethod, string.IsNullOrWhiteSpace(configured.FallbackUrl) ? null : configured.FallbackUrl, fallbackMethod),
+                UpdatedAt = time.GetUtcNow(),
+            }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Start-up recovery: a fax left <c>processing</c> without a queue link by a stopped daemon is linked to its job
     /// when the submit had happened (found by its upload among the account's open outbox entries), otherwise fetched again.

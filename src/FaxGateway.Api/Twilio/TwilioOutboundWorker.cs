@@ -14,6 +14,7 @@ public sealed partial class TwilioOutboundWorker(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await service.ApplyConfiguredNumbersAsync(stoppingToken).ConfigureAwait(false);
         await service.RecoverAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {

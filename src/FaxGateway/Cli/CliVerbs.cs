@@ -10,5 +10,7 @@ internal static class CliVerbs
         yield return VersionCommand.Create();
         yield return RunCommand.Create();
         yield return TokenCommand.Create();
+        yield return NumberCommand.Create();
+        yield return TwilioCommand.Create();
     }
 }
