@@ -16,8 +16,11 @@ public sealed partial class InboundService(
     IFileContentStore store,
     FaxEventPublisher events,
     TimeProvider time,
-    ILogger<InboundService> logger)
+    ILogger<InboundService> logger,
+    IEnumerable<IInboundCallObserver>? observers = null)
 {
+    private readonly IInboundCallObserver[] _observers = [.. observers ?? []];
+
     /// <summary>Returns the call's failure kind (for line health), or null when the call was rejected.</summary>
     public async Task<FaxReceiveResult?> HandleAsync(IFaxLine line, FaxLineDescriptor descriptor, IncomingCall call, CancellationToken cancellationToken)
     {
@@ -49,6 +52,7 @@ public sealed partial class InboundService(
         {
             File.Delete(temporary);
             LogNothingReceived(logger, descriptor.LineId, result.Failure, result.HangupReason);
+            await NotifyAsync(answer, call, result, null, cancellationToken).ConfigureAwait(false);
             return result;
         }
 
@@ -108,7 +112,16 @@ public sealed partial class InboundService(
         }
 
         LogReceived(logger, record.Id, descriptor.LineId, result.PagesReceived);
+        await NotifyAsync(answer, call, result, record, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    private async Task NotifyAsync(InboundDecision.Answer answer, IncomingCall call, FaxReceiveResult result, FaxRecord? record, CancellationToken cancellationToken)
+    {
+        foreach (var observer in _observers)
+        {
+            await observer.OnCallEndedAsync(answer, call, result, record, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Fax {FaxId} received on line {LineId}: {Pages} pages")]

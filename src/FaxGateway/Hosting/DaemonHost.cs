@@ -1,9 +1,11 @@
 using FaxGateway.Api;
 using FaxGateway.Api.FaxPlus;
+using FaxGateway.Api.Twilio;
 using FaxGateway.Core;
 using FaxGateway.Core.Jobs;
 using FaxGateway.Core.Lines;
 using FaxGateway.Storage;
+using FaxGateway.Storage.Twilio;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -71,6 +73,8 @@ internal static class DaemonHost
         services.Configure<LineOptions>(configuration.GetSection(LineOptions.SectionName));
         services.AddFaxPlusApi();
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.SectionName));
+        services.AddTwilioSqliteStorage();
+        services.AddTwilioFax(o => TwilioHosting.Configure(o, configuration));
         DaemonLines.Configure(services, configuration, settings);
         services.AddRouting();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -116,6 +120,7 @@ internal static class DaemonHost
         app.UseEndpoints(endpoints =>
         {
             endpoints.MapFaxPlusRoutes();
+            endpoints.MapTwilioRoutes();
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference();
             endpoints.MapMetrics();
@@ -143,6 +148,7 @@ internal static class DaemonHost
         Check<QueueOptions>(o => o.Validate(), QueueOptions.SectionName);
         Check<LineOptions>(o => o.Validate(), LineOptions.SectionName);
         Check<ApiOptions>(o => o.Validate(), ApiOptions.SectionName);
+        Check<TwilioOptions>(o => o.Validate(), TwilioOptions.SectionName);
         return problems;
     }
 }

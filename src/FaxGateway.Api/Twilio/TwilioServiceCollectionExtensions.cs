@@ -1,0 +1,56 @@
+using FaxGateway.Core.Inbound;
+using FaxGateway.Core.Twilio;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FaxGateway.Api.Twilio;
+
+/// <summary>Registers the Twilio face: HTTP client, TwiML router, media fetcher, outbound service and worker.</summary>
+public static class TwilioServiceCollectionExtensions
+{
+    /// <summary>Adds the Twilio services; the storage (ITwilioRepository and Core's ports) and JobService come from their layers.</summary>
+    public static IServiceCollection AddTwilioFax(this IServiceCollection services, Action<TwilioOptions>? configure = null)
+    {
+        var options = services.AddOptions<TwilioOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(TwilioWebhookClient.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => TwilioWebhookClient.CreateHandler(sp.GetRequiredService<TimeProvider>()));
+        services.AddTransient(sp => new TwilioWebhookClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(TwilioWebhookClient.HttpClientName),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<TwilioWebhookSessions>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
+            return new TwimlParserOptions { MaxBytes = o.MaxTwimlBytes, LenientAttributes = o.LenientTwimlAttributes };
+        });
+        services.AddTransient<TwimlCallRouter>();
+        services.AddTransient(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
+            return new TwilioMediaFetcher(
+                sp.GetRequiredService<TwilioWebhookClient>(),
+                new TwilioMediaLimits { MaxBytes = o.MaxMediaBytes, Timing = ConnectionOverrides.Default with { TotalTime = o.MediaTotalTime } });
+        });
+        services.AddSingleton<TwilioWorkSignal>();
+        services.AddSingleton<TwilioFaxService>();
+        services.AddHostedService<TwilioOutboundWorker>();
+
+        // The inbound seam: asked before the default routing, told when the answered call ended.
+        services.AddSingleton<TwilioInboundHandler>();
+        services.AddSingleton<IInboundCallHandler>(sp => sp.GetRequiredService<TwilioInboundHandler>());
+        services.AddSingleton<IInboundCallObserver>(sp => sp.GetRequiredService<TwilioInboundHandler>());
+        services.AddSingleton<TwilioInboundWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TwilioInboundWorker>());
+
+        // Status callbacks go through the shared persistent callback outbox.
+        services.AddCallbackDelivery();
+        return services;
+    }
+}
