@@ -41,32 +41,33 @@ internal static class TestPages
     /// <summary>Rows made of runs of every length from 0 to beyond 2560, alternating colours, for both starting colours.</summary>
     public static PageRaster AllRunLengths(int width)
     {
-        var rows = new List<bool[]>();
-        var pixels = new List<bool>();
+        var total = 0L;
+        for (var run = 0; run <= 2700; run++)
+        {
+            total += run;
+        }
+
+        var rowsPerPass = (int)((total + width - 1) / width);
+        var page = new PageRaster(width, rowsPerPass * 2);
+        long pos = 0;
         var black = false;
         for (var run = 0; run <= 2700; run++)
         {
-            for (var i = 0; i < run; i++)
+            for (var i = 0; i < run; i++, pos++)
             {
-                pixels.Add(black);
+                var y = (int)(pos / width);
+                var x = (int)(pos % width);
+                page[x, 2 * y] = black;
+                page[x, (2 * y) + 1] = !black;
             }
 
             black = !black;
         }
 
-        for (var start = 0; start < pixels.Count; start += width)
+        // The tail of the last row pair is past the runs: keep it white/black like the rest of its row pair.
+        for (var p = pos; p < (long)rowsPerPass * width; p++)
         {
-            rows.Add(pixels.Skip(start).Take(width).ToArray());
-            rows.Add(pixels.Skip(start).Take(width).Select(b => !b).ToArray());
-        }
-
-        var page = new PageRaster(width, rows.Count);
-        for (var y = 0; y < rows.Count; y++)
-        {
-            for (var x = 0; x < rows[y].Length; x++)
-            {
-                page[x, y] = rows[y][x];
-            }
+            page[(int)(p % width), (int)((2 * (p / width)) + 1)] = true;
         }
 
         return page;

@@ -547,7 +547,6 @@ public sealed partial class T30Session
         _lastPpm = _ecmPpm;
         _pages[_rxPageCount] = PageResult(_rxPageCount, _ecmPageErrors ? PageOutcome.ReceivedWithErrors : PageOutcome.Received, verdict.BadLines);
         _rxPageCount++;
-        _lastPpsKey = -1;
     }
 
     /// <summary>F: MCF/ERR to a partial page sent: next block, next page, phase B, or wait for DCN.</summary>

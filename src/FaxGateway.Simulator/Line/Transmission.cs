@@ -18,8 +18,8 @@ public readonly record struct V21Frame(byte[] Octets, bool FcsValid)
 /// </summary>
 internal sealed class Transmission
 {
-    private readonly Channel<ReadOnlyMemory<byte>> _data = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly Channel<V21Frame> _frames = Channel.CreateUnbounded<V21Frame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<ReadOnlyMemory<byte>> _data = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
+    private readonly Channel<V21Frame> _frames = Channel.CreateUnbounded<V21Frame>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
 
     private readonly Modem.VirtualModem _receiver;
 

@@ -355,10 +355,7 @@ public sealed partial class VirtualModem
 
             if (!head.IsHdlc)
             {
-                if (head.EndedAt is not null)
-                {
-                    inbound.TryDequeue(out _);
-                }
+                DropIfPast(inbound, head);
 
                 return ResultCode.FcError;
             }
@@ -403,6 +400,18 @@ public sealed partial class VirtualModem
         }
 
         return ResultCode.Ok;
+    }
+
+    /// <summary>
+    /// After +FCERROR: a carrier that is over is dropped in real time, or in fast mode once a later one follows
+    /// (in fast mode every carrier is over at once, and the DTE's retry with the right modulation must still find it).
+    /// </summary>
+    private void DropIfPast(System.Collections.Concurrent.ConcurrentQueue<Transmission> inbound, Transmission head)
+    {
+        if (head.EndedAt is not null && (RealTime || inbound.Count > 1))
+        {
+            inbound.TryDequeue(out _);
+        }
     }
 
     /// <summary>In real time, a carrier that came and went before the receiver listened was never heard.</summary>
@@ -514,11 +523,7 @@ public sealed partial class VirtualModem
 
             if (!head.Modulation.CanBeReceivedBy(modulation))
             {
-                if (head.EndedAt is not null)
-                {
-                    inbound.TryDequeue(out _);
-                }
-
+                DropIfPast(inbound, head);
                 call.Record(this, $"+FRM={modulation.Code} heard {head.Modulation}: +FCERROR");
                 return ResultCode.FcError;
             }

@@ -181,6 +181,11 @@ public sealed partial class VirtualModem
         {
             Log.PortLost(_logger, Number, ex.Message);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or NotSupportedException)
+        {
+            // A simulator bug must not look like a hang to the DTE: drop the call and say so in the log.
+            Log.ModemFailed(_logger, Number, ex);
+        }
         finally
         {
             HangUpCurrentCall();
@@ -777,6 +782,9 @@ public sealed partial class VirtualModem
     {
         [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Virtual modem {Number}: port lost ({Reason})")]
         public static partial void PortLost(ILogger logger, string number, string reason);
+
+        [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Virtual modem {Number} stopped on an internal error")]
+        public static partial void ModemFailed(ILogger logger, string number, Exception exception);
 
         [LoggerMessage(EventId = 5102, Level = LogLevel.Debug, Message = "Virtual modem {Number}: {Event}")]
         public static partial void LineEvent(ILogger logger, string number, string @event);
