@@ -101,8 +101,17 @@ public sealed class Class2Modem
     /// <param name="pageData">T.4/T.6 coded page data, MSB-first as held in memory.</param>
     /// <param name="message">What follows the page.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public async Task<Class2PageResult> SendPageAsync(ReadOnlyMemory<byte> pageData, Class2PostPageMessage message, CancellationToken cancellationToken)
+    public Task<Class2PageResult> SendPageAsync(ReadOnlyMemory<byte> pageData, Class2PostPageMessage message, CancellationToken cancellationToken) =>
+        SendPageAsync(_ => pageData, message, cancellationToken);
+
+    /// <summary>
+    /// Sends one page whose data is coded once the modem has reported the negotiated session (+FCS/+FDCS, in the
+    /// answer to +FDT): <paramref name="pageData"/> gets that session (null if the modem reported none) and returns
+    /// the page coded for it, MSB-first. The calls layer uses this to re-code pages on the fly (HylaFAX does the same).
+    /// </summary>
+    public async Task<Class2PageResult> SendPageAsync(Func<Class2SessionParameters?, ReadOnlyMemory<byte>> pageData, Class2PostPageMessage message, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(pageData);
         _connection.EnsureUsable();
         var lease = await _connection.Channel.AcquireAsync(CommandTimeout, cancellationToken).ConfigureAwait(false);
         try
@@ -121,7 +130,7 @@ public sealed class Class2Modem
                 await lease.WaitForXonAsync(TimeSpan.FromSeconds(_settings.PhaseCTimeoutS), cancellationToken).ConfigureAwait(false);
             }
 
-            var data = pageData.ToArray();
+            var data = pageData(Session).ToArray();
             if ((_settings.BitOrder & 1) == 0)
             {
                 // +FBO/+FBOR 0: the modem sends each byte LSB first as given, so MSB-first data is reversed here.
