@@ -14,5 +14,6 @@ internal static class CliVerbs
         yield return DocCommand.Create();
         yield return NumberCommand.Create();
         yield return TwilioCommand.Create();
+        yield return TiffCommand.Create();
     }
 }
