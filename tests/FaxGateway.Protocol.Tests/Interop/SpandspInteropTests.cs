@@ -1,0 +1,182 @@
+using FaxGateway.Protocol.Capabilities;
+using FaxGateway.Protocol.Session;
+
+namespace FaxGateway.Protocol.Tests.Interop;
+
+/// <summary>Our engine against spandsp's T.30 terminal (libspandsp2): an independent implementation of the same standard.</summary>
+public sealed class SpandspInteropTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Our_sender_to_spandsp_receiver(bool ecm)
+    {
+        var rxFile = Path.Combine(Path.GetTempPath(), $"faxgw-spandsp-rx-{Guid.NewGuid():N}.tif");
+        var source = new WhitePages(pages: 2);
+        using var line = new SpandspLine(
+            new T30SessionOptions
+            {
+                Role = CallRole.Caller,
+                LocalIdent = "+1 555 0100",
+                PageSource = source,
+                UseEcm = ecm,
+                LocalCapabilities = new FaxCapabilities { Compressions = FaxCompression.MH },
+            },
+            peerCalls: false,
+            peer =>
+            {
+                SpandspT30.t30_set_rx_file(peer, rxFile, -1);
+                SpandspT30.t30_set_ecm_capability(peer, ecm ? 1 : 0);
+                SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
+                SpandspT30.t30_set_supported_compressions(peer, SpandspT30.SupportT4OneD | SpandspT30.SupportT4TwoD);
+            });
+        try
+        {
+            line.Run(TimeSpan.FromMinutes(5));
+            var result = line.Ours.Result!;
+            Assert.True(result.Success, line.Log.ToString());
+            Assert.Equal(2, result.PagesConfirmed);
+            Assert.Equal("SPANDSP", result.RemoteIdent);
+            Assert.Equal(ecm, result.Pages[0].Ecm);
+            Assert.Equal(0, line.PeerCompletion);
+            Assert.Equal(2, line.PeerStatistics()[3]);
+            Assert.Equal("+1 555 0100", line.PeerRemoteIdent?.Trim());
+        }
+        finally
+        {
+            File.Delete(rxFile);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Spandsp_sender_to_our_receiver(bool ecm)
+    {
+        var txFile = Path.Combine(CorpusFolder(), "t24", "CCITT_1.TIF");
+        var sink = new CollectingSink();
+        using var line = new SpandspLine(
+            new T30SessionOptions { Role = CallRole.Answerer, LocalIdent = "+1 555 0199", PageSink = sink, UseEcm = ecm },
+            peerCalls: true,
+            peer =>
+            {
+                SpandspT30.t30_set_tx_file(peer, txFile, -1, -1);
+                SpandspT30.t30_set_ecm_capability(peer, ecm ? 1 : 0);
+                SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
+                SpandspT30.t30_set_supported_compressions(peer, SpandspT30.SupportT4OneD | SpandspT30.SupportT4TwoD | SpandspT30.SupportT6);
+            });
+        line.Run(TimeSpan.FromMinutes(5));
+        var result = line.Ours.Result!;
+        Assert.True(result.Success, line.Log.ToString());
+        Assert.Equal(HangupReason.Normal, result.Reason);
+        Assert.Equal(1, result.PagesConfirmed);
+        Assert.Equal("SPANDSP", result.RemoteIdent);
+        Assert.Equal(ecm, result.Pages[0].Ecm);
+        Assert.Equal(0, line.PeerCompletion);
+        Assert.Equal(1, line.PeerStatistics()[2]);
+        var page = Assert.Single(sink.Pages);
+        Assert.True(page.Length > 1000);
+        Assert.Equal("+1 555 0199", line.PeerRemoteIdent?.Trim());
+    }
+
+    private static string CorpusFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "corpus");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/corpus not found above the test binaries");
+    }
+
+    private sealed class CollectingSink : IFaxPageSink
+    {
+        private MemoryStream? _page;
+
+        public List<byte[]> Pages { get; } = [];
+
+        public void BeginPage(int pageIndex, DcsParameters mode) => _page = new MemoryStream();
+
+        public void Write(ReadOnlySpan<byte> data) => _page!.Write(data);
+
+        public PageVerdict EndPage()
+        {
+            Pages.Add(_page!.ToArray());
+            return new PageVerdict(CopyQuality.Good);
+        }
+    }
+
+    /// <summary>All-white MH pages in line order, each row padded to the negotiated minimum scan time.</summary>
+    private sealed class WhitePages(int pages) : IFaxPageSource
+    {
+        public int PageCount => pages;
+
+        public FaxPageFormat GetFormat(int pageIndex) => new(FaxResolution.Fine);
+
+        public ReadOnlyMemory<byte> GetPageData(int pageIndex, DcsParameters mode)
+        {
+            Assert.Equal(FaxCompression.MH, mode.Compression);
+            var writer = new LsbBitWriter();
+            for (var row = 0; row < 200; row++)
+            {
+                // Fill zeros before the EOL so that a row lasts at least the minimum scan time.
+                var rowBits = 12 + 9 + 8;
+                writer.Zeros(Math.Max(0, mode.MinBitsPerRow - rowBits));
+                writer.Write("000000000001"); // EOL
+                writer.Write("010011011");    // white make-up 1728
+                writer.Write("00110101");     // white terminating 0
+            }
+
+            for (var i = 0; i < 6; i++)
+            {
+                writer.Write("000000000001"); // RTC
+            }
+
+            return writer.ToArray();
+        }
+    }
+
+    /// <summary>Packs bits first-on-the-line into the least significant bit of each octet.</summary>
+    private sealed class LsbBitWriter
+    {
+        private readonly List<byte> _bytes = [];
+        private int _bit;
+
+        public void Write(string bits)
+        {
+            foreach (var c in bits)
+            {
+                Put(c == '1');
+            }
+        }
+
+        public void Zeros(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Put(false);
+            }
+        }
+
+        public byte[] ToArray() => [.. _bytes];
+
+        private void Put(bool one)
+        {
+            if (_bit == 0)
+            {
+                _bytes.Add(0);
+            }
+
+            if (one)
+            {
+                _bytes[^1] |= (byte)(1 << _bit);
+            }
+
+            _bit = (_bit + 1) & 7;
+        }
+    }
+}
