@@ -8,5 +8,6 @@ internal static class CliVerbs
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return SimulateCommand.Create();
     }
 }
