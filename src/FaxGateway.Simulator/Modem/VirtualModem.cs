@@ -402,7 +402,8 @@ public sealed partial class VirtualModem
             var c = char.ToUpperInvariant(body[pos++]);
             switch (c)
             {
-                case ' ':
+                case ' ' or ';':
+                    // Spaces are ignored; a semicolon separates commands (V.250 5.4.1).
                     break;
                 case 'D':
                     await WriteInfosAsync(infos, cancellationToken).ConfigureAwait(false);
