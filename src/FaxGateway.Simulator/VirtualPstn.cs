@@ -137,7 +137,7 @@ public sealed partial class VirtualPstn : IAsyncDisposable
                 return null;
             }
 
-            call = new VirtualCall(caller, callee, Time);
+            call = new VirtualCall(caller, callee, Time, Options.EffectiveLatency, _shutdown.Token);
             _calls.Add(call);
             if (callee == caller || callee.Line.AlwaysBusy || !callee.TryTakeIncoming(call))
             {

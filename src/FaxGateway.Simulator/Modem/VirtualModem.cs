@@ -120,6 +120,9 @@ public sealed partial class VirtualModem
         Unplugged?.Invoke(this);
     }
 
+    /// <summary>Raised with every AT command line the DTE sends, before it runs (for traces and tests).</summary>
+    public event Action<VirtualModem, string>? CommandReceived;
+
     /// <summary>Raised by <see cref="Unplug"/>, so a pty host can remove the device node.</summary>
     public event Action<VirtualModem>? Unplugged;
 
@@ -389,6 +392,7 @@ public sealed partial class VirtualModem
         }
 
         _lastCommand = line;
+        CommandReceived?.Invoke(this, line);
         var body = line[(at + 2)..];
         var infos = new List<string>();
         var pos = 0;
@@ -398,7 +402,8 @@ public sealed partial class VirtualModem
             var c = char.ToUpperInvariant(body[pos++]);
             switch (c)
             {
-                case ' ':
+                case ' ' or ';':
+                    // Spaces are ignored; a semicolon separates commands (V.250 5.4.1).
                     break;
                 case 'D':
                     await WriteInfosAsync(infos, cancellationToken).ConfigureAwait(false);

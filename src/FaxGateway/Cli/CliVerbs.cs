@@ -15,5 +15,6 @@ internal static class CliVerbs
         yield return NumberCommand.Create();
         yield return TwilioCommand.Create();
         yield return TiffCommand.Create();
+        yield return SimulateCommand.Create();
     }
 }
