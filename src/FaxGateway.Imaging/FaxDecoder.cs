@@ -155,7 +155,11 @@ public ref struct FaxDecoder
             decoded++;
         }
 
-        if (decoded < rowCount)
+        if (decoded == rowCount)
+        {
+            reader.ReadEndMarker();
+        }
+        else
         {
             // The data ended early: the rest of the block is lost, count it as damage.
             var missing = rowCount - decoded;
@@ -215,6 +219,7 @@ public ref struct FaxDecoder
             {
                 oneDimensional = s.SawEol ? s.NextRowOneDimensional : s.Rows == 0;
             }
+
         }
         else
         {
@@ -247,6 +252,11 @@ public ref struct FaxDecoder
             s.Reference = current;
             s.ReferenceCount = n;
             s.Rows++;
+            if (hasEol && !s.SawEol)
+            {
+                s.RowsWithoutEol++;
+            }
+
             s.ConsecutiveBadRows = 0;
             s.LastRowBad = false;
             s.EolRun = 0;
@@ -279,6 +289,21 @@ public ref struct FaxDecoder
         }
 
         return true;
+    }
+
+    /// <summary>After the last expected row: consumes RTC or EOFB if it follows, so the report says whether it was there.</summary>
+    private void ReadEndMarker()
+    {
+        if (_state.EndOfPage || _state.Resync)
+        {
+            return;
+        }
+
+        var step = _state.Options.HasEol ? ReadPrelude() : CheckBlockEnd();
+        if (step == Step.End)
+        {
+            _state.EndOfPage = true;
+        }
     }
 
     private readonly void ThrowUnrecoverable(RowError error, bool overrun)

@@ -26,6 +26,7 @@ public struct FaxDecoderState
     internal int BadRows;
     internal int ConsecutiveBadRows;
     internal int MaxConsecutiveBadRows;
+    internal int RowsWithoutEol;
     internal int EolRun;
     internal bool SawEol;
     internal bool NextRowOneDimensional;
@@ -64,7 +65,7 @@ public struct FaxDecoderState
     public readonly bool IsEndOfPage => EndOfPage;
 
     /// <summary>Rows and copy-quality counters of the page so far.</summary>
-    public readonly FaxDecodeReport Report => new(Rows, BadRows, MaxConsecutiveBadRows, EndMarkerSeen);
+    public readonly FaxDecodeReport Report => new(Rows, BadRows, MaxConsecutiveBadRows, EndMarkerSeen, RowsWithoutEol);
 
     /// <summary>Starts a new page (or TIFF strip): white reference row, counters cleared, pending input dropped.</summary>
     public void Reset()
@@ -79,6 +80,7 @@ public struct FaxDecoderState
         BadRows = 0;
         ConsecutiveBadRows = 0;
         MaxConsecutiveBadRows = 0;
+        RowsWithoutEol = 0;
         LastRowBad = false;
         EndMarkerSeen = false;
     }
@@ -108,7 +110,12 @@ public struct FaxDecoderState
 /// <param name="BadRows">Rows that could not be decoded (replaced by the previous row).</param>
 /// <param name="MaxConsecutiveBadRows">Longest run of damaged rows.</param>
 /// <param name="EndMarkerSeen">RTC or EOFB was found.</param>
-public readonly record struct FaxDecodeReport(int Rows, int BadRows, int MaxConsecutiveBadRows, bool EndMarkerSeen);
+/// <param name="RowsWithoutEol">In a stream that should have EOLs, rows that came without one (decoded, but the data does not conform).</param>
+public readonly record struct FaxDecodeReport(int Rows, int BadRows, int MaxConsecutiveBadRows, bool EndMarkerSeen, int RowsWithoutEol = 0)
+{
+    /// <summary>True when the page decoded without damage or non-conformance.</summary>
+    public bool IsClean => BadRows == 0 && RowsWithoutEol == 0;
+}
 
 /// <summary>Receives rows from <see cref="FaxDecoder.Decode"/> as soon as each row is complete.</summary>
 public interface IFaxRowSink

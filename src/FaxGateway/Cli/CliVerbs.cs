@@ -9,5 +9,6 @@ internal static class CliVerbs
     {
         yield return VersionCommand.Create();
         yield return DocCommand.Create();
+        yield return TiffCommand.Create();
     }
 }
