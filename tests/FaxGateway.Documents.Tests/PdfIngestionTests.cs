@@ -191,6 +191,18 @@ public sealed class PdfIngestionTests
     }
 
     [Fact]
+    public async Task Ghostscript_still_rendering_at_the_deadline_is_killed_and_reported()
+    {
+        // 200 pages take Ghostscript seconds; the deadline falls in the probe or the render, never after both.
+        var pdf = TestFiles.SharedContentPdf(200);
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => DocumentConverter.ConvertAsync(pdf, Fine with { RasteriseTimeout = TimeSpan.FromMilliseconds(300) }));
+
+        Assert.Equal(DocumentProblem.Timeout, error.Problem);
+        Assert.Contains("Ghostscript was stopped", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pdf_named_content_that_is_a_zip_fails_as_a_zip()
     {
         var zip = "PK\u0003\u0004 not really a pdf"u8.ToArray();

@@ -106,7 +106,9 @@ internal sealed class GhostscriptRasterizer
     private async Task<List<PageBox>> ProbeAsync(string path, CancellationToken deadline)
     {
         // pdfpagecount first, and quit at once when over the limit: a 10,000-page PDF costs one small read.
-        var script = $"({path}) (r) file runpdfbegin pdfpagecount dup (COUNT ) print = {_options.MaxPages.ToString(CultureInfo.InvariantCulture)} gt {{ quit }} if "
+        // The path goes into a PostScript string: escape its delimiters (TMPDIR may contain anything).
+        var quoted = path.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("(", "\\(", StringComparison.Ordinal).Replace(")", "\\)", StringComparison.Ordinal);
+        var script = $"({quoted}) (r) file runpdfbegin pdfpagecount dup (COUNT ) print = {_options.MaxPages.ToString(CultureInfo.InvariantCulture)} gt {{ quit }} if "
             + "1 1 pdfpagecount { pdfgetpage dup /MediaBox pget { (BOX ) print == } { (BOX none) = } ifelse "
             + "/Rotate pget { (ROTATE ) print = } { (ROTATE 0) = } ifelse } for quit";
         var (stdout, stderr) = await RunTextAsync(["-q", "-dNODISPLAY", "-dSAFER", "-dBATCH", "-dNOPAUSE", $"--permit-file-read={path}", "-c", script], deadline).ConfigureAwait(false);

@@ -85,21 +85,24 @@ internal static class TestFiles
     public static byte[] HandWrittenPdf(IReadOnlyList<string> objects)
     {
         var pdf = new StringBuilder("%PDF-1.4\n");
+        var length = pdf.Length;
         var offsets = new List<int>();
-        for (var i = 0; i < objects.Count; i++)
+        foreach (var (body, number) in objects.Select((o, i) => (o, i + 1)))
         {
-            offsets.Add(Encoding.ASCII.GetByteCount(pdf.ToString()));
-            pdf.Append(CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+            // Objects are ASCII, so characters are bytes: offsets can be counted as the text grows.
+            offsets.Add(length);
+            var text = string.Create(CultureInfo.InvariantCulture, $"{number} 0 obj\n{body}\nendobj\n");
+            pdf.Append(text);
+            length += text.Length;
         }
 
-        var xref = Encoding.ASCII.GetByteCount(pdf.ToString());
         pdf.Append(CultureInfo.InvariantCulture, $"xref\n0 {objects.Count + 1}\n0000000000 65535 f \n");
         foreach (var offset in offsets)
         {
             pdf.Append(CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
         }
 
-        pdf.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        pdf.Append(CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Count + 1} /Root 1 0 R >>\nstartxref\n{length}\n%%EOF\n");
         return Encoding.ASCII.GetBytes(pdf.ToString());
     }
 
