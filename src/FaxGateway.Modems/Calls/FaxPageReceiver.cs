@@ -35,6 +35,9 @@ public sealed class FaxPageReceiver : IFaxPageSink, IFaxRowSink
     private int _width;
     private string? _codingError;
     private bool _overflow;
+    private bool _align;
+    private EolAligner _aligner;
+    private byte[] _aligned = new byte[4096];
 
     /// <summary>Judges pages by <paramref name="policy"/> (defaults when null).</summary>
     public FaxPageReceiver(CopyQualityPolicy? policy = null) => _policy = policy ?? new CopyQualityPolicy();
@@ -57,6 +60,10 @@ public sealed class FaxPageReceiver : IFaxPageSink, IFaxRowSink
         _rowCount = 0;
         _codingError = null;
         _overflow = false;
+
+        // Non-ECM pages start with demodulator noise before the first EOL; ECM data are exact from the first bit.
+        _align = !mode.Ecm && mode.Compression != FaxCompression.MMR;
+        _aligner = default;
         if (_rows.Length < _stride * 1200)
         {
             _rows = new byte[_stride * 1200];
@@ -71,9 +78,24 @@ public sealed class FaxPageReceiver : IFaxPageSink, IFaxRowSink
             return;
         }
 
+        if (_align)
+        {
+            if (_aligned.Length < EolAligner.MaxOutput(data.Length))
+            {
+                _aligned = new byte[EolAligner.MaxOutput(data.Length)];
+            }
+
+            data = _aligned.AsSpan(0, _aligner.Push(data, _aligned));
+        }
+
+        Decode(data, isFinal: false);
+    }
+
+    private void Decode(ReadOnlySpan<byte> data, bool isFinal)
+    {
         try
         {
-            FaxDecoder.Decode(ref _state, data, false, this);
+            FaxDecoder.Decode(ref _state, data, isFinal, this);
         }
         catch (FaxCodingException ex)
         {
@@ -92,14 +114,8 @@ public sealed class FaxPageReceiver : IFaxPageSink, IFaxRowSink
 
         if (_codingError is null && !_state.IsEndOfPage)
         {
-            try
-            {
-                FaxDecoder.Decode(ref _state, [], true, this);
-            }
-            catch (FaxCodingException ex)
-            {
-                _codingError = ex.Message;
-            }
+            var tail = _align ? _aligner.Flush(_aligned) : 0;
+            Decode(_aligned.AsSpan(0, tail), isFinal: true);
         }
 
         var report = _state.Report;

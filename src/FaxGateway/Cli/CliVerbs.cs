@@ -16,5 +16,7 @@ internal static class CliVerbs
         yield return TwilioCommand.Create();
         yield return TiffCommand.Create();
         yield return SimulateCommand.Create();
+        yield return SendCommand.Create();
+        yield return ReceiveCommand.Create();
     }
 }
