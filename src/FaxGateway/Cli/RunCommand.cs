@@ -72,7 +72,7 @@ internal static class RunCommand
                     await output.WriteLineAsync($"faxgw: line {number.LineId}: number {number.Number}").ConfigureAwait(false);
                 }
 
-                if (DaemonLines.MissingLinesReason(settings) is { } reason)
+                if (DaemonLines.MissingLinesReason(host.Services) is { } reason)
                 {
                     await output.WriteLineAsync($"faxgw: {reason}").ConfigureAwait(false);
                 }

@@ -68,6 +68,7 @@ internal static class DaemonHost
                 o.DataDirectory = DaemonSettings.DefaultDataDirectory();
             }
         });
+        services.AddOperations();
         services.AddFaxGatewayCore();
         services.Configure<QueueOptions>(configuration.GetSection(QueueOptions.SectionName));
         services.Configure<LineOptions>(configuration.GetSection(LineOptions.SectionName));
@@ -126,7 +127,7 @@ internal static class DaemonHost
             endpoints.MapOpenApi();
             endpoints.MapScalarApiReference();
             endpoints.MapMetrics();
-            endpoints.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
+            endpoints.MapHealthEndpoints();
         });
     }
 

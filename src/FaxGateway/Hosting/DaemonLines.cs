@@ -1,4 +1,6 @@
 using FaxGateway.Core;
+using FaxGateway.Core.Lines;
+using FaxGateway.Core.Metrics;
 
 namespace FaxGateway.Hosting;
 
@@ -12,16 +14,30 @@ internal static class DaemonLines
 {
     public static void Configure(IServiceCollection services, IConfiguration configuration, DaemonSettings settings)
     {
+        var modems = new ModemLineOptions();
+        configuration.GetSection(ModemLineOptions.SectionName).Bind(modems);
+        services.AddSingleton(modems);
         if (settings.LineFactoryOverride is { } factory)
         {
             services.AddFaxLines(factory);
         }
+        else if (settings.Simulate > 0)
+        {
+            var realTime = configuration.GetValue("Simulator:RealTime", defaultValue: false);
+            services.AddSingleton(sp => new SimulatedLineFactory(
+                settings.Simulate, realTime, modems, sp.GetRequiredService<FaxMetrics>(), sp.GetRequiredService<LineActivity>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            services.AddFaxLines(sp => sp.GetRequiredService<SimulatedLineFactory>());
+        }
+        else if (modems.Lines.Count > 0)
+        {
+            services.AddFaxLines(sp => new ConfiguredModemLineFactory(
+                modems, sp.GetRequiredService<FaxMetrics>(), sp.GetRequiredService<LineActivity>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        }
     }
 
-    /// <summary>Why no lines run, for the start-up message; null when lines are configured.</summary>
-    public static string? MissingLinesReason(DaemonSettings settings) =>
-        settings.LineFactoryOverride is not null ? null
-            : settings.Simulate > 0
-                ? $"--simulate {settings.Simulate}: this build has no simulated-line engine yet; the API runs without lines and jobs wait in the queue."
-                : "no lines are configured; the API runs and jobs wait in the queue.";
+    /// <summary>Why no lines run, for the start-up message; null when a line factory is configured.</summary>
+    public static string? MissingLinesReason(IServiceProvider services) =>
+        services.GetService<IFaxLineFactory>() is null
+            ? "no modem lines are configured (section Modems:Lines, or --simulate N); the API runs and jobs wait in the queue."
+            : null;
 }
