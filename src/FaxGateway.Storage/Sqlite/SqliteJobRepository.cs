@@ -352,6 +352,12 @@ internal static class SqliteDialect
           SELECT j.id FROM jobs j
           WHERE j.state = 'scheduled' AND j.not_before <= @now
             AND (SELECT COUNT(*) FROM jobs s WHERE s.state = 'sending' AND s.destination = j.destination) < @maxPerDestination
+            -- A line never dials its own number.
+            AND NOT EXISTS (SELECT 1 FROM lines me WHERE me.id = @lineId AND me.number <> '' AND me.number = j.destination)
+            -- The sender number picks its line (its TSI); any line may send when no other healthy line owns it.
+            AND (EXISTS (SELECT 1 FROM lines me WHERE me.id = @lineId AND me.number = j.from_number)
+                 OR NOT EXISTS (SELECT 1 FROM lines o WHERE o.id <> @lineId AND o.number = j.from_number AND o.number <> j.destination
+                                AND o.can_send = 1 AND o.health = 'in_service'))
           ORDER BY j.priority DESC, j.not_before, j.rowid
           LIMIT 1)
         RETURNING *

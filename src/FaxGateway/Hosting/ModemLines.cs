@@ -105,7 +105,8 @@ internal sealed class ModemFaxLine(
         if (accepted.Length > 0)
         {
             // Written whole, then closed: the inbound service commits the file atomically afterwards.
-            await using var file = new FileStream(target.TiffPath, FileMode.Create, FileAccess.Write, FileShare.None);
+            // (LibTiff reads back its directory chain while writing multi-page files: the stream must be read/write.)
+            await using var file = new FileStream(target.TiffPath, FileMode.Create, FileAccess.ReadWrite, FileShare.None);
             TiffFax.Write(file, accepted, FaxCodingOptions.Mmr);
             await file.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
