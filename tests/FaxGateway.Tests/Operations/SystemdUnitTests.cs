@@ -5,7 +5,6 @@ using FaxGateway.Operations;
 
 namespace FaxGateway.Tests.Operations;
 
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SystemdUnitTests
 {
     private static string SystemdFolder => Path.Combine(LayerRulesTests.RepositoryRoot(), "systemd");
