@@ -8,6 +8,7 @@ internal static class CliVerbs
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return StatusCommand.Create();
         yield return ModemCommand.Create();
         yield return RunCommand.Create();
         yield return TokenCommand.Create();

@@ -84,6 +84,12 @@ public sealed partial class SimulatedDaemonTests
             var info = SystemdUnitTests.Run("pdfinfo", pdfPath).Output;
             Assert.Matches(PagesTwo(), info);
         }
+
+        // The admin's view of the same: faxgw status reads the daemon's database.
+        var status = SystemdUnitTests.Run("dotnet", Path.Combine(AppContext.BaseDirectory, "faxgw.dll"), "status", "--data", daemon.DataDirectory);
+        Assert.Equal(0, status.Exit);
+        Assert.Contains("sim2", status.Output, StringComparison.Ordinal);
+        Assert.Contains("sent 2", status.Output, StringComparison.Ordinal);
     }
 
     /// <summary>The header line is stamped into the top rows at send time; everything below must be the sent pixels.</summary>
