@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FaxGateway.Core;
 using FaxGateway.Core.Documents;
 using FaxGateway.Core.Jobs;
+using FaxGateway.Core.Lines;
 using FaxGateway.Core.Model;
 using FaxGateway.Core.Ports;
 using Microsoft.AspNetCore.Builder;
@@ -58,6 +59,8 @@ public static class FaxPlusRoutes
             faxes.MapGet("/{fax_id}", GetFax).Produces<FaxWire>().WithName("get_fax" + suffix);
             faxes.MapPut("/{fax_id}", UpdateFax).Accepts<PayloadFaxModification>("application/json").Produces(204).WithName("update_fax" + suffix);
             faxes.MapDelete("/{fax_id}", DeleteFax).Produces(204).WithName("delete_fax" + suffix);
+            // Our extension: the T.30 trace of the call (frames, states, modem commands with times), as text.
+            faxes.MapGet("/{fax_id}/trace", GetFaxTrace).Produces<string>(200, "text/plain").WithName("get_fax_trace" + suffix);
             if (suffix.Length > 0)
             {
                 faxes.ExcludeFromDescription();
@@ -747,6 +750,20 @@ public static class FaxPlusRoutes
     {
         var (fax, error) = await FindFaxAsync(http, user_id, fax_id).ConfigureAwait(false);
         return error ?? Ok(FaxPlusMapping.Fax(fax!));
+    }
+
+    private static async Task<IResult> GetFaxTrace(HttpContext http, string user_id, string fax_id, ICallTraceStore traces)
+    {
+        var (fax, error) = await FindFaxAsync(http, user_id, fax_id).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var trace = await traces.ReadAsync(fax!.SessionId, http.RequestAborted).ConfigureAwait(false);
+        return trace is null
+            ? FaxPlusErrors.NotFound($"No call trace was kept for fax '{fax_id}'.")
+            : Results.Text(trace, "text/plain; charset=utf-8");
     }
 
     private static async Task<IResult> UpdateFax(HttpContext http, string user_id, string fax_id, IFaxRepository faxes, TimeProvider time)

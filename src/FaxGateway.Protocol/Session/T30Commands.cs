@@ -20,7 +20,11 @@ public sealed record ReceiveHdlc(TimeSpan Timeout) : T30Command;
 
 /// <summary>Send these frames on V.21 (Class 1 <c>AT+FTH=3</c>), one after the other; the last one has the
 /// final bit (control 0x13). Frames hold address, control, FCF, FIF; the modem adds the FCS.</summary>
-public sealed record SendFrames(IReadOnlyList<T30Frame> Frames) : T30Command;
+public sealed record SendFrames(IReadOnlyList<T30Frame> Frames) : T30Command
+{
+    /// <summary>The frames by name with their information fields, as a trace shows them ("SendFrames TSI [..], DCS [..]").</summary>
+    public override string ToString() => "SendFrames " + string.Join(", ", Frames);
+}
 
 /// <summary>Send TCF: zeros for <see cref="Duration"/> at <see cref="Rate"/> with long training
 /// (<c>AT+FTM=</c><see cref="FaxRate.Class1Code"/>(false)); <see cref="Octets"/> zero octets.</summary>

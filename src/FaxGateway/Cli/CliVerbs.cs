@@ -9,6 +9,7 @@ internal static class CliVerbs
     {
         yield return VersionCommand.Create();
         yield return StatusCommand.Create();
+        yield return TraceCommand.Create();
         yield return ModemCommand.Create();
         yield return RunCommand.Create();
         yield return TokenCommand.Create();

@@ -25,13 +25,13 @@ internal static class DaemonLines
         {
             var realTime = configuration.GetValue("Simulator:RealTime", defaultValue: false);
             services.AddSingleton(sp => new SimulatedLineFactory(
-                settings.Simulate, realTime, modems, sp.GetRequiredService<FaxMetrics>(), sp.GetRequiredService<LineActivity>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+                settings.Simulate, realTime, modems, sp.GetRequiredService<FaxMetrics>(), sp.GetRequiredService<LineActivity>(), sp.GetRequiredService<ICallTraceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
             services.AddFaxLines(sp => sp.GetRequiredService<SimulatedLineFactory>());
         }
         else if (modems.Lines.Count > 0)
         {
             services.AddFaxLines(sp => new ConfiguredModemLineFactory(
-                modems, sp.GetRequiredService<FaxMetrics>(), sp.GetRequiredService<LineActivity>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+                modems, sp.GetRequiredService<FaxMetrics>(), sp.GetRequiredService<LineActivity>(), sp.GetRequiredService<ICallTraceStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         }
     }
 

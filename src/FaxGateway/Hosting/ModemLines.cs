@@ -26,6 +26,8 @@ internal sealed class ModemFaxLine(
     PageHeaderLine header,
     FaxMetrics metrics,
     LineActivity activity,
+    CallTraceRecorder recorder,
+    ICallTraceStore traces,
     TimeProvider time) : IFaxLine
 {
     /// <summary>After a rejected call, RINGs closer together than this belong to the same call (ring cadence is 6 s).</summary>
@@ -59,7 +61,17 @@ internal sealed class ModemFaxLine(
 
         header.Stamp(pages, new PageHeaderFields { SenderNumber = fax.LocalIdent, RecipientNumber = fax.Destination, JobId = fax.JobId });
         using var busy = activity.InCall(LineId);
-        var report = await line.SendAsync(Dialable(fax.Destination), pages, cancellationToken).ConfigureAwait(false);
+        recorder.Begin($"send job {fax.JobId} session {fax.SessionId}: {pages.Count} page(s) to {fax.Destination} on line {LineId}");
+        FaxCallReport report;
+        try
+        {
+            report = await line.SendAsync(Dialable(fax.Destination), pages, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await SaveTraceAsync(fax.SessionId).ConfigureAwait(false);
+        }
+
         var outcomes = PageOutcomes(report, pages.Count);
         var failure = SendFailure(report, outcomes);
         Record(report, "send", failure);
@@ -100,7 +112,17 @@ internal sealed class ModemFaxLine(
     {
         ArgumentNullException.ThrowIfNull(target);
         using var busy = activity.InCall(LineId);
-        var report = await line.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        recorder.Begin($"receive session {target.SessionId} on line {LineId} from {call?.CallerNumber}");
+        FaxCallReport report;
+        try
+        {
+            report = await line.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await SaveTraceAsync(target.SessionId).ConfigureAwait(false);
+        }
+
         var accepted = report.ReceivedPages.Where(p => p.Accepted).Select(p => p.Page).ToArray();
         if (accepted.Length > 0)
         {
@@ -151,6 +173,20 @@ internal sealed class ModemFaxLine(
     }
 
     public ValueTask DisposeAsync() => line.DisposeAsync();
+
+    private async Task SaveTraceAsync(string sessionId)
+    {
+        var trace = recorder.End();
+        try
+        {
+            // Not cancellable: the trace of a call cut short is the one most worth keeping.
+            await traces.SaveAsync(sessionId, trace, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // A full disk must not turn a delivered fax into a failed one; the daemon's log has the events.
+        }
+    }
 
     /// <summary>The digits a modem dials: E.164 '+' and formatting dropped; pauses (',') and '*', '#' kept.</summary>
     internal static string Dialable(string number) =>
@@ -349,6 +385,7 @@ internal sealed class ConfiguredModemLineFactory(
     ModemLineOptions options,
     FaxMetrics metrics,
     LineActivity activity,
+    ICallTraceStore traces,
     TimeProvider time,
     ILoggerFactory loggers) : IFaxLineFactory
 {
@@ -358,7 +395,7 @@ internal sealed class ConfiguredModemLineFactory(
     public async Task<IFaxLine> OpenAsync(string lineId, CancellationToken cancellationToken)
     {
         var config = options.Lines.Single(l => l.Id == lineId);
-        var logger = loggers.CreateLogger("FaxGateway.Line." + lineId);
+        var logger = new CallTraceRecorder(loggers.CreateLogger("FaxGateway.Line." + lineId), time);
         var profile = await ModemLineProfiles.ResolveAsync(config.Profile, config.Device, options.ProfileDirectory, cancellationToken).ConfigureAwait(false);
         var callOptions = new FaxCallOptions
         {
@@ -377,7 +414,7 @@ internal sealed class ConfiguredModemLineFactory(
             throw;
         }
 
-        return new ModemFaxLine(lineId, line, config.Rings, ModemLineProfiles.Header(options, time), metrics, activity, time);
+        return new ModemFaxLine(lineId, line, config.Rings, ModemLineProfiles.Header(options, time), metrics, activity, logger, traces, time);
     }
 }
 
@@ -391,15 +428,17 @@ internal sealed class SimulatedLineFactory : IFaxLineFactory, IAsyncDisposable
     private readonly ModemLineOptions _options;
     private readonly FaxMetrics _metrics;
     private readonly LineActivity _activity;
+    private readonly ICallTraceStore _traces;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
 
-    public SimulatedLineFactory(int modems, bool realTime, ModemLineOptions options, FaxMetrics metrics, LineActivity activity, TimeProvider time, ILoggerFactory loggers)
+    public SimulatedLineFactory(int modems, bool realTime, ModemLineOptions options, FaxMetrics metrics, LineActivity activity, ICallTraceStore traces, TimeProvider time, ILoggerFactory loggers)
     {
         _simulator = FaxGateway.Simulator.SimulatorHost.StartInProcess(modems, new FaxGateway.Simulator.Line.PstnOptions { RealTime = realTime }, time, loggers);
         _options = options;
         _metrics = metrics;
         _activity = activity;
+        _traces = traces;
         _time = time;
         _loggers = loggers;
         Lines = [.. _simulator.Ports.Select((p, i) => new FaxLineDescriptor("sim" + i.ToString(CultureInfo.InvariantCulture), p.Number))];
@@ -414,12 +453,12 @@ internal sealed class SimulatedLineFactory : IFaxLineFactory, IAsyncDisposable
     {
         var index = Lines.Select((l, i) => (l, i)).Single(x => x.l.LineId == lineId).i;
         var port = _simulator.Ports[index];
-        var logger = _loggers.CreateLogger("FaxGateway.Line." + lineId);
+        var logger = new CallTraceRecorder(_loggers.CreateLogger("FaxGateway.Line." + lineId), _time);
         var profile = ModemLineProfiles.BuiltIn("simulator");
         var connection = new ModemConnection(new Modems.Transport.StreamModemTransport(port.Stream!, lineId), profile, _time, logger);
         var line = new FaxLine(connection, new FaxCallOptions { LocalIdent = port.Number, Class = FaxCallClass.Class1 }, logger);
         await line.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return new ModemFaxLine(lineId, line, rings: 1, ModemLineProfiles.Header(_options, _time), _metrics, _activity, _time);
+        return new ModemFaxLine(lineId, line, rings: 1, ModemLineProfiles.Header(_options, _time), _metrics, _activity, logger, _traces, _time);
     }
 
     public ValueTask DisposeAsync() => _simulator.DisposeAsync();

@@ -1,4 +1,8 @@
+using FaxGateway.Core.Lines;
 using FaxGateway.Core.Metrics;
+using FaxGateway.Storage;
+using FaxGateway.Storage.Files;
+using Microsoft.Extensions.Options;
 using FaxGateway.Operations;
 using Prometheus;
 
@@ -15,6 +19,8 @@ internal static class OperationsServices
         services.AddSingleton(_ => new PrometheusMeterBridge(Metrics.DefaultRegistry));
         services.AddHostedService<MetricsStartup>();
         services.AddSingleton<LineActivity>();
+        services.AddSingleton<ICallTraceStore>(sp => new FileCallTraceStore(
+            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory, "traces")));
         services.AddSingleton<HealthSnapshotService>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthSnapshotService>());
         services.AddSingleton<IDaemonLiveness>(sp => sp.GetRequiredService<HealthSnapshotService>());

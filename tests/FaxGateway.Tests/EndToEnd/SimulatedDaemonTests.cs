@@ -31,7 +31,7 @@ public sealed partial class SimulatedDaemonTests
         using var daemon = DaemonProcess.Start(Path.Combine(temp.Path, "data"), null, "--simulate", "3");
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var token = await daemon.Token.WaitAsync(cts.Token);
-        var numbers = await LineNumbersAsync(daemon, 3, cts.Token);
+        IReadOnlyList<string> numbers = await LineNumbersAsync(daemon, 3, cts.Token);
         using var http = new HttpClient { BaseAddress = daemon.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         await WaitReadyAsync(http, cts.Token);
@@ -79,6 +79,11 @@ public sealed partial class SimulatedDaemonTests
                 AssertSamePageBelowHeader(sentPages[p].Raster, receivedPages[p].Raster);
             }
 
+            // The call's T.30 trace, through the API: the whole negotiation is there.
+            var trace = await http.GetStringAsync($"/v3/accounts/self/faxes/{id}/trace", cts.Token);
+            Assert.Contains("DCS", trace, StringComparison.Ordinal);
+            Assert.Contains("MCF", trace, StringComparison.Ordinal);
+
             var pdfPath = Path.Combine(temp.Path, id + ".pdf");
             await File.WriteAllBytesAsync(pdfPath, await http.GetByteArrayAsync($"/v3/accounts/self/files/{id}?format=pdf", cts.Token), cts.Token);
             var info = SystemdUnitTests.Run("pdfinfo", pdfPath).Output;
@@ -90,6 +95,9 @@ public sealed partial class SimulatedDaemonTests
         Assert.Equal(0, status.Exit);
         Assert.Contains("sim2", status.Output, StringComparison.Ordinal);
         Assert.Contains("sent 2", status.Output, StringComparison.Ordinal);
+        var cliTrace = SystemdUnitTests.Run("dotnet", Path.Combine(AppContext.BaseDirectory, "faxgw.dll"), "trace", outgoing[0].GetProperty("id").GetString()!, "--data", daemon.DataDirectory);
+        Assert.True(cliTrace.Exit == 0, cliTrace.Output);
+        Assert.Contains("DIS", cliTrace.Output, StringComparison.Ordinal);
     }
 
     /// <summary>The header line is stamped into the top rows at send time; everything below must be the sent pixels.</summary>
@@ -108,40 +116,30 @@ public sealed partial class SimulatedDaemonTests
         }
     }
 
-    private static async Task<IReadOnlyList<string>> LineNumbersAsync(DaemonProcess daemon, int count, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var numbers = LineNumber().Matches(daemon.Output).Select(m => m.Groups[1].Value).ToArray();
-            if (numbers.Length >= count)
+    private static Task<string[]> LineNumbersAsync(DaemonProcess daemon, int count, CancellationToken cancellationToken) =>
+        Eventually.WaitForAsync(
+            () =>
             {
-                return numbers;
-            }
+                Assert.False(daemon.HasExited, daemon.Output);
+                var numbers = LineNumber().Matches(daemon.Output).Select(m => m.Groups[1].Value).ToArray();
+                return Task.FromResult(numbers.Length >= count ? numbers : null);
+            },
+            cancellationToken);
 
-            Assert.False(daemon.HasExited, daemon.Output);
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
+    private static Task WaitReadyAsync(HttpClient http, CancellationToken cancellationToken) =>
+        Eventually.WaitUntilAsync(
+            async () =>
             {
-                if ((await http.GetAsync("/readyz", cancellationToken)).IsSuccessStatusCode)
+                try
                 {
-                    return;
+                    return (await http.GetAsync("/readyz", cancellationToken)).IsSuccessStatusCode;
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
+                catch (HttpRequestException)
+                {
+                    return false; // not listening yet
+                }
+            },
+            cancellationToken);
 
     private static async Task<(string Id, string Secret)> RegisterHookAsync(HttpClient http, string target, string eventName, CancellationToken cancellationToken)
     {

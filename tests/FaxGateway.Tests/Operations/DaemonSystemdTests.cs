@@ -40,8 +40,10 @@ public sealed class DaemonSystemdTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", cts.Token)).StatusCode);
         var readyz = await http.GetAsync("/readyz", cts.Token);
         Assert.True(readyz.StatusCode == HttpStatusCode.OK, await readyz.Content.ReadAsStringAsync(cts.Token) + daemon.Output);
-        var metrics = await http.GetStringAsync("/metrics", cts.Token);
-        Assert.Contains("faxgw_line_state{line=\"sim0\",state=", metrics, StringComparison.Ordinal);
+        // Line health reaches the metrics with the next health snapshot (every 2 s).
+        await Eventually.WaitUntilAsync(
+            async () => (await http.GetStringAsync("/metrics", cts.Token)).Contains("faxgw_line_state{line=\"sim0\",state=\"idle\"} 1", StringComparison.Ordinal),
+            cts.Token);
     }
 }
 
