@@ -114,7 +114,7 @@ public ref struct FaxDecoder
 
     /// <summary>Draws the row just read, packed MSB first with 1 = black, into at least ceil(width/8) bytes.</summary>
     public readonly void CopyRowTo(Span<byte> destination) =>
-        ChangingElements.Render(RowChanges, _state.Width, destination[..((_state.Width + 7) >> 3)]);
+        ChangingElements.Render(RowChanges, _state.Width, destination[..((_state.Width + 7) >> 3)], _state.RenderWords!);
 
     /// <summary>
     /// Decodes every row the chunk completes and hands each to <paramref name="sink"/>; returns the page's counters.

@@ -73,7 +73,7 @@ public sealed class RobustnessTests
         var page = TestPages.Crop(TestPages.CorpusPage("t24/CCITT_4.TIF"), 300);
         var coded = TestPages.Encode(page, options);
         var random = new Random(1234);
-        for (var trial = 0; trial < 150; trial++)
+        for (var trial = 0; trial < 60; trial++)
         {
             var damaged = (byte[])coded.Clone();
             var flips = 1 + random.Next(6);

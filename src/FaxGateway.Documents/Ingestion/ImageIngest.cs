@@ -14,6 +14,17 @@ internal static class ImageIngest
 
     public static GreyImage Decode(byte[] content, DocumentType type, long maxPixels)
     {
+        // StbImageSharp loops forever on some cut-short files (a segment length past the end): the container
+        // structure is walked here first, so only complete files reach it.
+        if (type == DocumentType.Png)
+        {
+            CheckPngChunks(content);
+        }
+        else
+        {
+            CheckJpegSegments(content);
+        }
+
         ImageInfo? info;
         using (var probe = new MemoryStream(content, writable: false))
         {
@@ -60,6 +71,83 @@ internal static class ImageIngest
 
         var (xDpi, yDpi) = Density(content, type) ?? (AssumedDpi, AssumedDpi);
         return new GreyImage(width, height, grey, xDpi, yDpi);
+    }
+
+    /// <summary>PNG: signature, then chunks (length, type, data, CRC) that fit the file, ending with IEND.</summary>
+    internal static void CheckPngChunks(ReadOnlySpan<byte> content)
+    {
+        var at = 8;
+        while (true)
+        {
+            if (at + 12 > content.Length)
+            {
+                DocumentException.Throw(DocumentProblem.Truncated, $"The PNG image is truncated: it ends at byte {content.Length} inside a chunk header, before its IEND chunk.");
+            }
+
+            var length = BinaryPrimitives.ReadUInt32BigEndian(content[at..]);
+            if (length > int.MaxValue || at + 12L + length > content.Length)
+            {
+                DocumentException.Throw(DocumentProblem.Truncated, $"The PNG image is truncated: a chunk at byte {at} claims {length} bytes, more than the file holds.");
+            }
+
+            if (content.Slice(at + 4, 4).SequenceEqual("IEND"u8))
+            {
+                return;
+            }
+
+            at += 12 + (int)length;
+        }
+    }
+
+    /// <summary>JPEG: marker segments whose lengths fit the file up to the scan, and an end-of-image marker (FFD9) at the end.</summary>
+    internal static void CheckJpegSegments(ReadOnlySpan<byte> content)
+    {
+        var at = 2;
+        while (true)
+        {
+            if (at + 4 > content.Length)
+            {
+                DocumentException.Throw(DocumentProblem.Truncated, $"The JPEG image is truncated: it ends at byte {content.Length} before its image data.");
+            }
+
+            if (content[at] != 0xFF)
+            {
+                DocumentException.Throw(DocumentProblem.Corrupt, $"The JPEG image is damaged: no marker at byte {at}.");
+            }
+
+            var marker = content[at + 1];
+            if (marker == 0xFF)
+            {
+                // Fill bytes before a marker are allowed (T.81 B.1.1.2).
+                at++;
+                continue;
+            }
+
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7))
+            {
+                at += 2;
+                continue;
+            }
+
+            var length = BinaryPrimitives.ReadUInt16BigEndian(content[(at + 2)..]);
+            if (length < 2 || at + 2 + length > content.Length)
+            {
+                DocumentException.Throw(DocumentProblem.Truncated, $"The JPEG image is truncated: a segment at byte {at} claims {length} bytes, more than the file holds.");
+            }
+
+            at += 2 + length;
+            if (marker == 0xDA)
+            {
+                break;
+            }
+        }
+
+        // Entropy-coded data follows the first scan; a complete file ends with EOI (some writers add a few bytes after it).
+        var tail = content[Math.Max(at, content.Length - 256)..];
+        if (tail.IndexOf((ReadOnlySpan<byte>)[0xFF, 0xD9]) < 0)
+        {
+            DocumentException.Throw(DocumentProblem.Truncated, "The JPEG image is truncated: it has no end-of-image marker.");
+        }
     }
 
     /// <summary>Pixels per inch from PNG pHYs (unit metre) or JPEG JFIF APP0 (unit dpi or dpcm); null when absent or nonsense.</summary>

@@ -80,6 +80,11 @@ internal static class TiffIngest
         {
             return ReadGrey(content, options, errors);
         }
+        catch (Exception ex) when (ex is not DocumentException and not OutOfMemoryException)
+        {
+            // LibTiff.NET can fail inside its own decoders on hostile input; the caller gets one domain error.
+            throw new DocumentException(DocumentProblem.Corrupt, $"The TIFF cannot be decoded: {ex.Message}", ex);
+        }
         finally
         {
             Tiff.SetErrorHandler(previous);

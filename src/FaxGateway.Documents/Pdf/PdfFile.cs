@@ -57,7 +57,8 @@ internal sealed class PdfFile
         }
 
         // Binary comment after the header: tells transfer tools the file is binary (ISO 32000-1, 7.5.2).
-        Write("%PDF-1.4\n%\xE2\xE3\xCF\xD3\n"u8);
+        Write("%PDF-1.4\n"u8);
+        Write([(byte)'%', 0xE2, 0xE3, 0xCF, 0xD3, (byte)'\n']);
         var offsets = new long[_objects.Count];
         for (var i = 0; i < _objects.Count; i++)
         {
