@@ -152,6 +152,7 @@ internal static class DaemonHost
         Check<LineOptions>(o => o.Validate(), LineOptions.SectionName);
         Check<ApiOptions>(o => o.Validate(), ApiOptions.SectionName);
         Check<TwilioOptions>(o => o.Validate(), TwilioOptions.SectionName);
+        problems.AddRange(services.GetRequiredService<ModemLineOptions>().Validate());
         return problems;
     }
 }
