@@ -7,9 +7,10 @@ namespace FaxGateway.Protocol.Tests.Interop;
 public sealed class SpandspInteropTests
 {
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Our_sender_to_spandsp_receiver(bool ecm)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Our_sender_to_spandsp_receiver(bool ecm, bool loseFrames)
     {
         var rxFile = Path.Combine(Path.GetTempPath(), $"faxgw-spandsp-rx-{Guid.NewGuid():N}.tif");
         var source = new WhitePages(pages: 2);
@@ -29,7 +30,10 @@ public sealed class SpandspInteropTests
                 SpandspT30.t30_set_ecm_capability(peer, ecm ? 1 : 0);
                 SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
                 SpandspT30.t30_set_supported_compressions(peer, SpandspT30.SupportT4OneD | SpandspT30.SupportT4TwoD);
-            });
+            })
+        {
+            LoseEcmFramesOnce = loseFrames ? [0, 2] : [],
+        };
         try
         {
             line.Run(TimeSpan.FromMinutes(5));
@@ -41,6 +45,9 @@ public sealed class SpandspInteropTests
             Assert.Equal(0, line.PeerCompletion);
             Assert.Equal(2, line.PeerStatistics()[3]);
             Assert.Equal("+1 555 0100", line.PeerRemoteIdent?.Trim());
+            // spandsp's PPR named exactly the lost frames, and only those were sent again.
+            Assert.Equal(loseFrames ? 2 : 0, line.EcmFramesLost);
+            Assert.Equal(loseFrames ? 2 : 0, result.Pages.Sum(p => p.ResentFrames));
         }
         finally
         {
@@ -49,9 +56,10 @@ public sealed class SpandspInteropTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Spandsp_sender_to_our_receiver(bool ecm)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Spandsp_sender_to_our_receiver(bool ecm, bool loseFrames)
     {
         var txFile = Path.Combine(CorpusFolder(), "t24", "CCITT_1.TIF");
         var sink = new CollectingSink();
@@ -64,7 +72,10 @@ public sealed class SpandspInteropTests
                 SpandspT30.t30_set_ecm_capability(peer, ecm ? 1 : 0);
                 SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
                 SpandspT30.t30_set_supported_compressions(peer, SpandspT30.SupportT4OneD | SpandspT30.SupportT4TwoD | SpandspT30.SupportT6);
-            });
+            })
+        {
+            LoseEcmFramesOnce = loseFrames ? [1, 5, 70] : [],
+        };
         line.Run(TimeSpan.FromMinutes(5));
         var result = line.Ours.Result!;
         Assert.True(result.Success, line.Log.ToString());
@@ -75,8 +86,12 @@ public sealed class SpandspInteropTests
         Assert.Equal(0, line.PeerCompletion);
         Assert.Equal(1, line.PeerStatistics()[2]);
         var page = Assert.Single(sink.Pages);
-        Assert.True(page.Length > 1000);
+        Assert.True(page.Length > 1000, $"page of {page.Length} octets: {string.Join(", ", sink.Calls)}");
         Assert.Equal("+1 555 0199", line.PeerRemoteIdent?.Trim());
+        // Our PPR named exactly the lost frames; spandsp counts the frames it sent again.
+        Assert.Equal(loseFrames ? 3 : 0, line.EcmFramesLost);
+        Assert.Equal(loseFrames ? 3 : 0, result.Pages[0].ResentFrames);
+        Assert.Equal(loseFrames ? 3 : 0, line.PeerStatistics()[13]);
     }
 
     private static string CorpusFolder()
@@ -99,9 +114,19 @@ public sealed class SpandspInteropTests
 
         public List<byte[]> Pages { get; } = [];
 
-        public void BeginPage(int pageIndex, DcsParameters mode) => _page = new MemoryStream();
+        public List<string> Calls { get; } = [];
 
-        public void Write(ReadOnlySpan<byte> data) => _page!.Write(data);
+        public void BeginPage(int pageIndex, DcsParameters mode)
+        {
+            Calls.Add($"begin {pageIndex}");
+            _page = new MemoryStream();
+        }
+
+        public void Write(ReadOnlySpan<byte> data)
+        {
+            Calls.Add($"write {data.Length}");
+            _page!.Write(data);
+        }
 
         public PageVerdict EndPage()
         {
