@@ -94,6 +94,71 @@ public sealed class SpandspInteropTests
         Assert.Equal(loseFrames ? 3 : 0, line.PeerStatistics()[13]);
     }
 
+    [Fact]
+    public void We_poll_a_document_from_spandsp()
+    {
+        var txFile = Path.Combine(CorpusFolder(), "t24", "CCITT_2.TIF");
+        var sink = new CollectingSink();
+        using var line = new SpandspLine(
+            new T30SessionOptions { Role = CallRole.Caller, LocalIdent = "POLLER", PageSink = sink, UseEcm = false },
+            peerCalls: false,
+            peer => SpandspT30.t30_set_tx_file(peer, txFile, -1, -1));
+        line.Run(TimeSpan.FromMinutes(5));
+        var result = line.Ours.Result!;
+        Assert.True(result.Success, line.Log.ToString());
+        Assert.Equal(1, result.PagesConfirmed);
+        Assert.Equal(0, line.PeerCompletion);
+        Assert.Equal(1, line.PeerStatistics()[2]);
+        Assert.True(Assert.Single(sink.Pages).Length > 1000);
+    }
+
+    /// <summary>
+    /// A noisy page draws RTN from spandsp. spandsp 0.0.6 accepts only DCN (or the repeated post-page
+    /// message) after its RTN, so our retraining DCS is answered with DCN: either way the page must be
+    /// reported as rejected, never as sent.
+    /// </summary>
+    [Theory]
+    [InlineData(RtnPolicy.Retransmit, HangupReason.TxPhaseBRspRecDcn)]
+    [InlineData(RtnPolicy.GiveUp, HangupReason.TxPhaseDUnspecified)]
+    public void Rtn_from_spandsp_leaves_the_page_rejected(RtnPolicy policy, HangupReason reason)
+    {
+        var rxFile = Path.Combine(Path.GetTempPath(), $"faxgw-spandsp-rtn-{Guid.NewGuid():N}.tif");
+        var source = new WhitePages(pages: 1) { GarbageOnFirstAttempt = true };
+        using var line = new SpandspLine(
+            new T30SessionOptions
+            {
+                Role = CallRole.Caller,
+                PageSource = source,
+                UseEcm = false,
+                RtnPolicy = policy,
+                LocalCapabilities = new FaxCapabilities { Compressions = FaxCompression.MH },
+            },
+            peerCalls: false,
+            peer =>
+            {
+                SpandspT30.t30_set_rx_file(peer, rxFile, -1);
+                SpandspT30.t30_set_ecm_capability(peer, 0);
+                // V.27ter and V.29 only: our DCS must pick V.29 9600 from spandsp's DIS.
+                SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29);
+            });
+        try
+        {
+            line.Run(TimeSpan.FromMinutes(5));
+            var result = line.Ours.Result!;
+            Assert.Equal(reason, result.Reason);
+            Assert.False(result.Success);
+            var page = Assert.Single(result.Pages);
+            Assert.Equal(PageOutcome.Rejected, page.Outcome);
+            Assert.Equal(FaxRate.V29_9600, page.Rate);
+            Assert.Equal(0, result.PagesConfirmed);
+            Assert.NotNull(line.PeerCompletion);
+        }
+        finally
+        {
+            File.Delete(rxFile);
+        }
+    }
+
     private static string CorpusFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -138,6 +203,11 @@ public sealed class SpandspInteropTests
     /// <summary>All-white MH pages in line order, each row padded to the negotiated minimum scan time.</summary>
     private sealed class WhitePages(int pages) : IFaxPageSource
     {
+        private int _requests;
+
+        /// <summary>The first transmission is noise, so the receiver rejects it (RTN).</summary>
+        public bool GarbageOnFirstAttempt { get; init; }
+
         public int PageCount => pages;
 
         public FaxPageFormat GetFormat(int pageIndex) => new(FaxResolution.Fine);
@@ -145,6 +215,13 @@ public sealed class SpandspInteropTests
         public ReadOnlyMemory<byte> GetPageData(int pageIndex, DcsParameters mode)
         {
             Assert.Equal(FaxCompression.MH, mode.Compression);
+            if (GarbageOnFirstAttempt && _requests++ == 0)
+            {
+                var noise = new byte[8000];
+                new Random(7).NextBytes(noise);
+                return noise;
+            }
+
             var writer = new LsbBitWriter();
             for (var row = 0; row < 200; row++)
             {
