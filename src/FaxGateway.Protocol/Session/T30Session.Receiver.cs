@@ -348,8 +348,22 @@ public sealed partial class T30Session
         }
     }
 
-    /// <summary>III_Q: RTP/RTN sent: the sender retrains (DCS) or disconnects.</summary>
-    private void OnIIIQRtpOrRtn(in T30Event e)
+    /// <summary>III_Q: RTP sent: the page is accepted; the sender retrains (DCS) before the next page, or disconnects.</summary>
+    private void OnIIIQRtp(in T30Event e)
+    {
+        if (e.Kind == EventKind.TransmitComplete)
+        {
+            State = T30State.F;
+            AwaitFrames(_timers.T2);
+        }
+        else
+        {
+            Otherwise(e);
+        }
+    }
+
+    /// <summary>III_Q: RTN sent: the page is rejected; the sender retrains (DCS) to send it again, or disconnects.</summary>
+    private void OnIIIQRtn(in T30Event e)
     {
         if (e.Kind == EventKind.TransmitComplete)
         {

@@ -371,8 +371,8 @@ public sealed partial class T30Session
             case T30State.F_DocEcm: OnFDocEcm(e); break;
             case T30State.F_PostDocEcm: OnFPostDocEcm(e); break;
             case T30State.III_Q_Mcf: OnIIIQMcf(e); break;
-            case T30State.III_Q_Rtp: OnIIIQRtpOrRtn(e); break;
-            case T30State.III_Q_Rtn: OnIIIQRtpOrRtn(e); break;
+            case T30State.III_Q_Rtp: OnIIIQRtp(e); break;
+            case T30State.III_Q_Rtn: OnIIIQRtn(e); break;
             case T30State.F_PostRcpMcf: OnFPostRcpMcf(e); break;
             case T30State.F_PostRcpPpr: OnFPostRcpPpr(e); break;
             case T30State.F_PostRcpRnr: OnFPostRcpRnr(e); break;

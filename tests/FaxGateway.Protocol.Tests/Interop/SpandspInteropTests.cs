@@ -7,10 +7,11 @@ namespace FaxGateway.Protocol.Tests.Interop;
 public sealed class SpandspInteropTests
 {
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(true, true)]
-    public void Our_sender_to_spandsp_receiver(bool ecm, bool loseFrames)
+    [InlineData(false, false, 256)]
+    [InlineData(true, false, 256)]
+    [InlineData(true, true, 256)]
+    [InlineData(true, true, 64)]
+    public void Our_sender_to_spandsp_receiver(bool ecm, bool loseFrames, int frameSize)
     {
         var rxFile = Path.Combine(Path.GetTempPath(), $"faxgw-spandsp-rx-{Guid.NewGuid():N}.tif");
         var source = new WhitePages(pages: 2);
@@ -21,6 +22,7 @@ public sealed class SpandspInteropTests
                 LocalIdent = "+1 555 0100",
                 PageSource = source,
                 UseEcm = ecm,
+                EcmFrameSize = frameSize,
                 LocalCapabilities = new FaxCapabilities { Compressions = FaxCompression.MH },
             },
             peerCalls: false,
