@@ -114,6 +114,36 @@ public sealed class SpandspInteropTests
         Assert.True(Assert.Single(sink.Pages).Length > 1000);
     }
 
+    [Fact]
+    public void Spandsp_polls_our_document()
+    {
+        var rxFile = Path.Combine(Path.GetTempPath(), $"faxgw-spandsp-poll-{Guid.NewGuid():N}.tif");
+        using var line = new SpandspLine(
+            new T30SessionOptions
+            {
+                Role = CallRole.Answerer,
+                LocalIdent = "DOCUMENTS",
+                PageSource = new WhitePages(pages: 1),
+                UseEcm = false,
+                LocalCapabilities = new FaxCapabilities { Compressions = FaxCompression.MH },
+            },
+            peerCalls: true,
+            peer => SpandspT30.t30_set_rx_file(peer, rxFile, -1));
+        try
+        {
+            line.Run(TimeSpan.FromMinutes(5));
+            var result = line.Ours.Result!;
+            Assert.True(result.Success, line.Log.ToString());
+            Assert.Equal(1, result.PagesConfirmed);
+            Assert.Equal(0, line.PeerCompletion);
+            Assert.Equal(1, line.PeerStatistics()[3]);
+        }
+        finally
+        {
+            File.Delete(rxFile);
+        }
+    }
+
     /// <summary>
     /// A noisy page draws RTN from spandsp. spandsp 0.0.6 accepts only DCN (or the repeated post-page
     /// message) after its RTN, so our retraining DCS is answered with DCN: either way the page must be

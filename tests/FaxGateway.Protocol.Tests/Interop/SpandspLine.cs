@@ -34,6 +34,7 @@ internal sealed class SpandspLine : IDisposable
     private bool _peerTxHdlc;
     private bool _peerStepPending;
     private bool _peerBurstEnded;
+    private bool _peerBurstAnnounced;
 
     public SpandspLine(T30SessionOptions ours, bool peerCalls, Action<IntPtr> configurePeer)
     {
@@ -289,8 +290,16 @@ internal sealed class SpandspLine : IDisposable
                 SpandspT30.t30_front_end_status(_peer, SpandspT30.FrontEndSendStepComplete);
                 break;
             case var _ when _peerTxHdlc:
+                if (!_peerBurstAnnounced && _peerBurst.Count > 0 && _ourListening is ReceiveHdlc)
+                {
+                    // V.21 flags are on the line: a Class 1 modem answers +FRH=3 with CONNECT now.
+                    _peerBurstAnnounced = true;
+                    Apply(Ours.OnCarrier(FaxCarrier.V21, true));
+                }
+
                 if (_peerBurstEnded)
                 {
+                    _peerBurstAnnounced = false;
                     _peerBurstEnded = false;
                     var burst = _peerBurst.ToArray();
                     _peerBurst.Clear();
