@@ -58,10 +58,11 @@ public sealed class SpandspInteropTests
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(true, true)]
-    public void Spandsp_sender_to_our_receiver(bool ecm, bool loseFrames)
+    [InlineData(false, false, false)]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, false)]
+    public void Spandsp_sender_to_our_receiver(bool ecm, bool loseFrames, bool v27terOnly)
     {
         var txFile = Path.Combine(CorpusFolder(), "t24", "CCITT_1.TIF");
         var sink = new CollectingSink();
@@ -72,7 +73,7 @@ public sealed class SpandspInteropTests
             {
                 SpandspT30.t30_set_tx_file(peer, txFile, -1, -1);
                 SpandspT30.t30_set_ecm_capability(peer, ecm ? 1 : 0);
-                SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
+                SpandspT30.t30_set_supported_modems(peer, v27terOnly ? SpandspT30.SupportV27ter : SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
                 SpandspT30.t30_set_supported_compressions(peer, SpandspT30.SupportT4OneD | SpandspT30.SupportT4TwoD | SpandspT30.SupportT6);
             })
         {
@@ -85,6 +86,7 @@ public sealed class SpandspInteropTests
         Assert.Equal(1, result.PagesConfirmed);
         Assert.Equal("SPANDSP", result.RemoteIdent);
         Assert.Equal(ecm, result.Pages[0].Ecm);
+        Assert.Equal(v27terOnly ? FaxRate.V27ter4800 : FaxRate.V17_14400, result.Pages[0].Rate);
         Assert.Equal(0, line.PeerCompletion);
         Assert.Equal(1, line.PeerStatistics()[2]);
         var page = Assert.Single(sink.Pages);
