@@ -58,9 +58,19 @@ public sealed partial class T30Session
             throw new ArgumentException("a session needs a page source (send, or be polled) or a page sink (receive, or poll)", nameof(options));
         }
 
-        if (options.LocalIdent.Length > SubscriberIdent.Length)
+        try
         {
-            throw new ArgumentException("the local ident is longer than 20 characters", nameof(options));
+            // Fail at set-up, not in the middle of a call: the ident must fit a 20-octet FIF.
+            _ = SubscriberIdent.Encode(options.LocalIdent);
+        }
+        catch (T30FrameException ex)
+        {
+            throw new ArgumentException($"the local ident is not valid: {ex.Message}", nameof(options), ex);
+        }
+
+        if (options.NsfToSend.Length > T30Frame.MaxFifLength)
+        {
+            throw new ArgumentException("the NSF to send is longer than a frame can carry", nameof(options));
         }
 
         _options = options;
@@ -371,8 +381,8 @@ public sealed partial class T30Session
             case T30State.F_DocEcm: OnFDocEcm(e); break;
             case T30State.F_PostDocEcm: OnFPostDocEcm(e); break;
             case T30State.III_Q_Mcf: OnIIIQMcf(e); break;
-            case T30State.III_Q_Rtp: OnIIIQRtpOrRtn(e); break;
-            case T30State.III_Q_Rtn: OnIIIQRtpOrRtn(e); break;
+            case T30State.III_Q_Rtp: OnIIIQRtp(e); break;
+            case T30State.III_Q_Rtn: OnIIIQRtn(e); break;
             case T30State.F_PostRcpMcf: OnFPostRcpMcf(e); break;
             case T30State.F_PostRcpPpr: OnFPostRcpPpr(e); break;
             case T30State.F_PostRcpRnr: OnFPostRcpRnr(e); break;

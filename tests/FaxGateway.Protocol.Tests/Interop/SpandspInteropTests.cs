@@ -7,9 +7,11 @@ namespace FaxGateway.Protocol.Tests.Interop;
 public sealed class SpandspInteropTests
 {
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Our_sender_to_spandsp_receiver(bool ecm)
+    [InlineData(false, false, 256)]
+    [InlineData(true, false, 256)]
+    [InlineData(true, true, 256)]
+    [InlineData(true, true, 64)]
+    public void Our_sender_to_spandsp_receiver(bool ecm, bool loseFrames, int frameSize)
     {
         var rxFile = Path.Combine(Path.GetTempPath(), $"faxgw-spandsp-rx-{Guid.NewGuid():N}.tif");
         var source = new WhitePages(pages: 2);
@@ -20,6 +22,7 @@ public sealed class SpandspInteropTests
                 LocalIdent = "+1 555 0100",
                 PageSource = source,
                 UseEcm = ecm,
+                EcmFrameSize = frameSize,
                 LocalCapabilities = new FaxCapabilities { Compressions = FaxCompression.MH },
             },
             peerCalls: false,
@@ -29,7 +32,10 @@ public sealed class SpandspInteropTests
                 SpandspT30.t30_set_ecm_capability(peer, ecm ? 1 : 0);
                 SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
                 SpandspT30.t30_set_supported_compressions(peer, SpandspT30.SupportT4OneD | SpandspT30.SupportT4TwoD);
-            });
+            })
+        {
+            LoseEcmFramesOnce = loseFrames ? [0, 2] : [],
+        };
         try
         {
             line.Run(TimeSpan.FromMinutes(5));
@@ -41,6 +47,9 @@ public sealed class SpandspInteropTests
             Assert.Equal(0, line.PeerCompletion);
             Assert.Equal(2, line.PeerStatistics()[3]);
             Assert.Equal("+1 555 0100", line.PeerRemoteIdent?.Trim());
+            // spandsp's PPR named exactly the lost frames, and only those were sent again.
+            Assert.Equal(loseFrames ? 2 : 0, line.EcmFramesLost);
+            Assert.Equal(loseFrames ? 2 : 0, result.Pages.Sum(p => p.ResentFrames));
         }
         finally
         {
@@ -49,9 +58,11 @@ public sealed class SpandspInteropTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Spandsp_sender_to_our_receiver(bool ecm)
+    [InlineData(false, false, false)]
+    [InlineData(false, false, true)]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, false)]
+    public void Spandsp_sender_to_our_receiver(bool ecm, bool loseFrames, bool v27terOnly)
     {
         var txFile = Path.Combine(CorpusFolder(), "t24", "CCITT_1.TIF");
         var sink = new CollectingSink();
@@ -62,9 +73,12 @@ public sealed class SpandspInteropTests
             {
                 SpandspT30.t30_set_tx_file(peer, txFile, -1, -1);
                 SpandspT30.t30_set_ecm_capability(peer, ecm ? 1 : 0);
-                SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
+                SpandspT30.t30_set_supported_modems(peer, v27terOnly ? SpandspT30.SupportV27ter : SpandspT30.SupportV27ter | SpandspT30.SupportV29 | SpandspT30.SupportV17);
                 SpandspT30.t30_set_supported_compressions(peer, SpandspT30.SupportT4OneD | SpandspT30.SupportT4TwoD | SpandspT30.SupportT6);
-            });
+            })
+        {
+            LoseEcmFramesOnce = loseFrames ? [1, 5, 70] : [],
+        };
         line.Run(TimeSpan.FromMinutes(5));
         var result = line.Ours.Result!;
         Assert.True(result.Success, line.Log.ToString());
@@ -72,11 +86,111 @@ public sealed class SpandspInteropTests
         Assert.Equal(1, result.PagesConfirmed);
         Assert.Equal("SPANDSP", result.RemoteIdent);
         Assert.Equal(ecm, result.Pages[0].Ecm);
+        Assert.Equal(v27terOnly ? FaxRate.V27ter4800 : FaxRate.V17_14400, result.Pages[0].Rate);
         Assert.Equal(0, line.PeerCompletion);
         Assert.Equal(1, line.PeerStatistics()[2]);
         var page = Assert.Single(sink.Pages);
-        Assert.True(page.Length > 1000);
+        Assert.True(page.Length > 1000, $"page of {page.Length} octets: {string.Join(", ", sink.Calls)}");
         Assert.Equal("+1 555 0199", line.PeerRemoteIdent?.Trim());
+        // Our PPR named exactly the lost frames; spandsp counts the frames it sent again.
+        Assert.Equal(loseFrames ? 3 : 0, line.EcmFramesLost);
+        Assert.Equal(loseFrames ? 3 : 0, result.Pages[0].ResentFrames);
+        Assert.Equal(loseFrames ? 3 : 0, line.PeerStatistics()[13]);
+    }
+
+    [Fact]
+    public void We_poll_a_document_from_spandsp()
+    {
+        var txFile = Path.Combine(CorpusFolder(), "t24", "CCITT_2.TIF");
+        var sink = new CollectingSink();
+        using var line = new SpandspLine(
+            new T30SessionOptions { Role = CallRole.Caller, LocalIdent = "POLLER", PageSink = sink, UseEcm = false },
+            peerCalls: false,
+            peer => SpandspT30.t30_set_tx_file(peer, txFile, -1, -1));
+        line.Run(TimeSpan.FromMinutes(5));
+        var result = line.Ours.Result!;
+        Assert.True(result.Success, line.Log.ToString());
+        Assert.Equal(1, result.PagesConfirmed);
+        Assert.Equal(0, line.PeerCompletion);
+        Assert.Equal(1, line.PeerStatistics()[2]);
+        Assert.True(Assert.Single(sink.Pages).Length > 1000);
+    }
+
+    [Fact]
+    public void Spandsp_polls_our_document()
+    {
+        var rxFile = Path.Combine(Path.GetTempPath(), $"faxgw-spandsp-poll-{Guid.NewGuid():N}.tif");
+        using var line = new SpandspLine(
+            new T30SessionOptions
+            {
+                Role = CallRole.Answerer,
+                LocalIdent = "DOCUMENTS",
+                PageSource = new WhitePages(pages: 1),
+                UseEcm = false,
+                LocalCapabilities = new FaxCapabilities { Compressions = FaxCompression.MH },
+            },
+            peerCalls: true,
+            peer => SpandspT30.t30_set_rx_file(peer, rxFile, -1));
+        try
+        {
+            line.Run(TimeSpan.FromMinutes(5));
+            var result = line.Ours.Result!;
+            Assert.True(result.Success, line.Log.ToString());
+            Assert.Equal(1, result.PagesConfirmed);
+            Assert.Equal(0, line.PeerCompletion);
+            Assert.Equal(1, line.PeerStatistics()[3]);
+        }
+        finally
+        {
+            File.Delete(rxFile);
+        }
+    }
+
+    /// <summary>
+    /// A noisy page draws RTN from spandsp. spandsp 0.0.6 accepts only DCN (or the repeated post-page
+    /// message) after its RTN, so our retraining DCS is answered with DCN: either way the page must be
+    /// reported as rejected, never as sent.
+    /// </summary>
+    [Theory]
+    [InlineData(RtnPolicy.Retransmit, HangupReason.TxPhaseBRspRecDcn)]
+    [InlineData(RtnPolicy.GiveUp, HangupReason.TxPhaseDUnspecified)]
+    public void Rtn_from_spandsp_leaves_the_page_rejected(RtnPolicy policy, HangupReason reason)
+    {
+        var rxFile = Path.Combine(Path.GetTempPath(), $"faxgw-spandsp-rtn-{Guid.NewGuid():N}.tif");
+        var source = new WhitePages(pages: 1) { GarbageOnFirstAttempt = true };
+        using var line = new SpandspLine(
+            new T30SessionOptions
+            {
+                Role = CallRole.Caller,
+                PageSource = source,
+                UseEcm = false,
+                RtnPolicy = policy,
+                LocalCapabilities = new FaxCapabilities { Compressions = FaxCompression.MH },
+            },
+            peerCalls: false,
+            peer =>
+            {
+                SpandspT30.t30_set_rx_file(peer, rxFile, -1);
+                SpandspT30.t30_set_ecm_capability(peer, 0);
+                // V.27ter and V.29 only: our DCS must pick V.29 9600 from spandsp's DIS.
+                SpandspT30.t30_set_supported_modems(peer, SpandspT30.SupportV27ter | SpandspT30.SupportV29);
+            });
+        try
+        {
+            line.Run(TimeSpan.FromMinutes(5));
+            var result = line.Ours.Result!;
+            Assert.Equal(reason, result.Reason);
+            Assert.False(result.Success);
+            var page = Assert.Single(result.Pages);
+            Assert.Equal(PageOutcome.Rejected, page.Outcome);
+            Assert.Equal(FaxRate.V29_9600, page.Rate);
+            Assert.Equal(0, result.PagesConfirmed);
+            Assert.NotNull(line.PeerCompletion);
+        }
+        finally
+        {
+            File.Delete(rxFile);
+        }
     }
 
     private static string CorpusFolder()
@@ -99,9 +213,19 @@ public sealed class SpandspInteropTests
 
         public List<byte[]> Pages { get; } = [];
 
-        public void BeginPage(int pageIndex, DcsParameters mode) => _page = new MemoryStream();
+        public List<string> Calls { get; } = [];
 
-        public void Write(ReadOnlySpan<byte> data) => _page!.Write(data);
+        public void BeginPage(int pageIndex, DcsParameters mode)
+        {
+            Calls.Add($"begin {pageIndex}");
+            _page = new MemoryStream();
+        }
+
+        public void Write(ReadOnlySpan<byte> data)
+        {
+            Calls.Add($"write {data.Length}");
+            _page!.Write(data);
+        }
 
         public PageVerdict EndPage()
         {
@@ -113,6 +237,11 @@ public sealed class SpandspInteropTests
     /// <summary>All-white MH pages in line order, each row padded to the negotiated minimum scan time.</summary>
     private sealed class WhitePages(int pages) : IFaxPageSource
     {
+        private int _requests;
+
+        /// <summary>The first transmission is noise, so the receiver rejects it (RTN).</summary>
+        public bool GarbageOnFirstAttempt { get; init; }
+
         public int PageCount => pages;
 
         public FaxPageFormat GetFormat(int pageIndex) => new(FaxResolution.Fine);
@@ -120,6 +249,13 @@ public sealed class SpandspInteropTests
         public ReadOnlyMemory<byte> GetPageData(int pageIndex, DcsParameters mode)
         {
             Assert.Equal(FaxCompression.MH, mode.Compression);
+            if (GarbageOnFirstAttempt && _requests++ == 0)
+            {
+                var noise = new byte[8000];
+                new Random(7).NextBytes(noise);
+                return noise;
+            }
+
             var writer = new LsbBitWriter();
             for (var row = 0; row < 200; row++)
             {

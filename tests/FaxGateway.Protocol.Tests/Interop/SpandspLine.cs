@@ -34,6 +34,7 @@ internal sealed class SpandspLine : IDisposable
     private bool _peerTxHdlc;
     private bool _peerStepPending;
     private bool _peerBurstEnded;
+    private bool _peerBurstAnnounced;
 
     public SpandspLine(T30SessionOptions ours, bool peerCalls, Action<IntPtr> configurePeer)
     {
@@ -86,6 +87,25 @@ internal sealed class SpandspLine : IDisposable
     public T30Session Ours { get; }
 
     public int? PeerCompletion { get; private set; }
+
+    /// <summary>ECM frame numbers lost on the line in the first partial page each side sends (PPR exercise).</summary>
+    public HashSet<int> LoseEcmFramesOnce { get; init; } = [];
+
+    public int EcmFramesLost { get; private set; }
+
+    private readonly HashSet<(bool FromOurs, int Frame)> _lostAlready = [];
+
+    private bool LoseOnLine(bool fromOurs, byte[] frame)
+    {
+        if (frame.Length < 4 || Fcf.TypeOf(frame[2]) != FrameType.Fcd || !LoseEcmFramesOnce.Contains(frame[3]) || !_lostAlready.Add((fromOurs, frame[3])))
+        {
+            return false;
+        }
+
+        EcmFramesLost++;
+        Log.AppendLine($"{Stamp} line lost ECM frame {frame[3]} from {(fromOurs ? "ours" : "spandsp")}");
+        return true;
+    }
 
     public StringBuilder Log { get; } = new();
 
@@ -209,7 +229,10 @@ internal sealed class SpandspLine : IDisposable
                     foreach (var frame in block.Frames)
                     {
                         var bytes = frame.Bytes.ToArray();
-                        SpandspT30.t30_hdlc_accept(_peer, bytes, bytes.Length, 1);
+                        if (!LoseOnLine(fromOurs: true, bytes))
+                        {
+                            SpandspT30.t30_hdlc_accept(_peer, bytes, bytes.Length, 1);
+                        }
                     }
 
                     SpandspT30.t30_hdlc_accept(_peer, null, SpandspT30.SigStatusCarrierDown, 1);
@@ -248,7 +271,7 @@ internal sealed class SpandspLine : IDisposable
                 foreach (var frame in _peerBurst)
                 {
                     Advance(TimeSpan.FromSeconds((frame.Length + 4) * 8.0 / Math.Max(2400, _peerTxRate)));
-                    if (_ourListening is ReceiveImage { Ecm: true })
+                    if (_ourListening is ReceiveImage { Ecm: true } && !LoseOnLine(fromOurs: false, frame))
                     {
                         Apply(Ours.OnFrame(frame, fcsOk: true));
                     }
@@ -267,8 +290,16 @@ internal sealed class SpandspLine : IDisposable
                 SpandspT30.t30_front_end_status(_peer, SpandspT30.FrontEndSendStepComplete);
                 break;
             case var _ when _peerTxHdlc:
+                if (!_peerBurstAnnounced && _peerBurst.Count > 0 && _ourListening is ReceiveHdlc)
+                {
+                    // V.21 flags are on the line: a Class 1 modem answers +FRH=3 with CONNECT now.
+                    _peerBurstAnnounced = true;
+                    Apply(Ours.OnCarrier(FaxCarrier.V21, true));
+                }
+
                 if (_peerBurstEnded)
                 {
+                    _peerBurstAnnounced = false;
                     _peerBurstEnded = false;
                     var burst = _peerBurst.ToArray();
                     _peerBurst.Clear();

@@ -29,6 +29,18 @@ public sealed class HangupAndAbortTests
     }
 
     [Fact]
+    public void Bad_options_are_refused_at_set_up()
+    {
+        Assert.Throws<ArgumentException>(() => new T30Session(new T30SessionOptions { Role = CallRole.Caller }));
+        Assert.Throws<ArgumentException>(() => new T30Session(new T30SessionOptions { Role = CallRole.Caller, PageSink = new FakePageSink(), LocalIdent = new string('1', 21) }));
+        Assert.Throws<ArgumentException>(() => new T30Session(new T30SessionOptions { Role = CallRole.Caller, PageSink = new FakePageSink(), LocalIdent = "tab\there" }));
+        Assert.Throws<ArgumentException>(() => new T30Session(new T30SessionOptions { Role = CallRole.Answerer, PageSink = new FakePageSink(), NsfToSend = new byte[300] }));
+        var session = new T30Session(new T30SessionOptions { Role = CallRole.Caller, PageSink = new FakePageSink() });
+        session.Start();
+        Assert.Throws<InvalidOperationException>(() => session.Start());
+    }
+
+    [Fact]
     public void Abort_sends_dcn_and_hangs_up()
     {
         var d = new Dialogue(new T30SessionOptions { Role = CallRole.Caller, PageSource = new FakePageSource(1) }).Start();
