@@ -134,6 +134,43 @@ public sealed class ModemConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the modem has rung <paramref name="rings"/> times and returns the caller id seen so far (NMBR=,
+    /// NAME=, DATE=, TIME=, NDID= usually arrive between the first and second RING).
+    /// </summary>
+    public async Task<IncomingCall> WaitForRingsAsync(int rings, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rings, 1);
+        var callerId = CallerId.None;
+        var seen = 0;
+        DateTimeOffset? first = null;
+        try
+        {
+            while (seen < rings)
+            {
+                var line = await Channel.Unsolicited.ReadAsync(cancellationToken).ConfigureAwait(false);
+                callerId = callerId.With(line);
+                if (line.Kind == UnsolicitedKind.Ring)
+                {
+                    seen++;
+                    first ??= line.ReceivedAt;
+                }
+            }
+        }
+        catch (System.Threading.Channels.ChannelClosedException ex)
+        {
+            throw ex.InnerException as ModemException ?? new ModemException(ModemFailure.PortClosed, $"{Name}: the port closed while waiting for a call", ex);
+        }
+
+        // Caller id that is already buffered right behind the last RING belongs to this call too.
+        while (Channel.Unsolicited.TryPeek(out var next) && next.Kind != UnsolicitedKind.Ring && Channel.Unsolicited.TryRead(out next))
+        {
+            callerId = callerId.With(next);
+        }
+
+        return new IncomingCall(callerId, seen, first!.Value);
+    }
+
     /// <summary>Hangs up (profile hangup command, then DTR drop where available). Failures break the line.</summary>
     public async Task HangupAsync(CancellationToken cancellationToken)
     {
@@ -224,6 +261,9 @@ public sealed class ModemConnection : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A ringing line: the caller id gathered and when it started ringing.</summary>
+public sealed record IncomingCall(CallerId CallerId, int Rings, DateTimeOffset FirstRingAt);
 
 /// <summary>How a dial or answer ended.</summary>
 public enum CallOutcome
