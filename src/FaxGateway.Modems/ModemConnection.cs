@@ -27,7 +27,12 @@ public sealed class ModemConnection : IAsyncDisposable
         Profile = profile;
         Time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        Channel = new AtChannel(transport.Stream, transport.Name, (options ?? new AtChannelOptions()) with { DefaultTimeout = profile.CommandTimeout }, Time, _logger);
+        var channelOptions = (options ?? new AtChannelOptions()) with
+        {
+            DefaultTimeout = profile.CommandTimeout,
+            SoftwareFlowControl = profile.FlowControl == FlowControl.XonXoff && transport is not SerialModemTransport,
+        };
+        Channel = new AtChannel(transport.Stream, transport.Name, channelOptions, Time, _logger);
     }
 
     /// <summary>The transport.</summary>
