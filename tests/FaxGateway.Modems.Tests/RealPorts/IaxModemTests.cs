@@ -11,7 +11,7 @@ namespace FaxGateway.Modems.Tests.RealPorts;
 public sealed class IaxModemTests
 {
     // Raw frames as a Class 1 modem carries them (spandsp convention): CSI, DIS, DCS (V.29 9600).
-    // CSI carries the id last character first (T.30 5.3.6.2.4); a short id keeps the V.21 frame quick.
+    // A CSI with a short information field (raw bytes as the modem carries them): keeps the V.21 frame quick.
     private static readonly byte[] Csi = [0xFF, 0x03, 0x40, .. "+1 5550101   "u8];
     private static readonly byte[] Dis = [0xFF, 0x13, 0x80, 0x00, 0xCE, 0xF4, 0x80, 0x80, 0x81, 0x80, 0x80, 0x80, 0x18];
     private static readonly byte[] Dcs = [0xFF, 0x13, 0x83, 0x00, 0x46, 0x70];
