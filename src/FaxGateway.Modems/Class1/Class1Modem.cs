@@ -115,6 +115,13 @@ public sealed class Class1Modem
                     await AbortReceiveAsync(lease, cancellationToken).ConfigureAwait(false);
                     return HdlcReceiveResult.Without(HdlcReceiveStatus.Timeout);
                 }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !Channel.InDataMode)
+                {
+                    // The engine gave up waiting (it wants to transmit): abort the receive so the modem is back in
+                    // command state before the next command, then report the cancellation.
+                    await AbortReceiveAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
 
                 switch (response.Result)
                 {
@@ -281,6 +288,11 @@ public sealed class Class1Modem
                 {
                     await AbortReceiveAsync(lease, cancellationToken).ConfigureAwait(false);
                     return (ImageReceiveStatus.Timeout, null);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !Channel.InDataMode)
+                {
+                    await AbortReceiveAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                    throw;
                 }
 
                 switch (response.Result)
