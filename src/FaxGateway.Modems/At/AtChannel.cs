@@ -342,10 +342,9 @@ public sealed class AtChannel : IAsyncDisposable
         {
             failure = new ModemException(ModemFailure.PortClosed, $"{Name}: the port vanished: {ex.Message}", ex);
         }
-#pragma warning disable CA1031 // The loop must end every waiter with an error whatever went wrong, never leave them hanging.
         catch (Exception ex)
-#pragma warning restore CA1031
         {
+            // Whatever went wrong, every waiter must end with an error rather than hang.
             failure = new ModemException(ModemFailure.PortClosed, $"{Name}: the read loop failed: {ex.Message}", ex);
         }
 
