@@ -22,7 +22,8 @@ public sealed class AtChannel : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Channel<UnsolicitedLine> _unsolicited = Channel.CreateUnbounded<UnsolicitedLine>(new UnboundedChannelOptions { SingleWriter = true });
-    private readonly Channel<AtLine> _lines = Channel.CreateUnbounded<AtLine>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    // Not single-reader: only the multi-reader unbounded channel can count its items (TrimIdleLines).
+    private readonly Channel<AtLine> _lines = Channel.CreateUnbounded<AtLine>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<DataChunk> _data;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly StringBuilder _line = new();
@@ -36,6 +37,7 @@ public sealed class AtChannel : IAsyncDisposable
     private bool _lineHasControl;
     private long _dataBytes;
     private TaskCompletionSource _xon = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource? _xoffGate;
 
     /// <summary>Starts the read loop on <paramref name="stream"/>; the channel owns the stream from now on.</summary>
     public AtChannel(Stream stream, string name, AtChannelOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
@@ -73,6 +75,9 @@ public sealed class AtChannel : IAsyncDisposable
 
     /// <summary>Stale lines thrown away at the start of a command (late answers to timed-out commands, noise).</summary>
     public long StaleLines { get; private set; }
+
+    /// <summary>True while the modem's XOFF holds our writes (software flow control only).</summary>
+    public bool IsHeldByXoff => _xoffGate is not null;
 
     /// <summary>Completes when the read loop ends (port closed or channel disposed).</summary>
     public Task Completion => _readLoop;
@@ -128,6 +133,7 @@ public sealed class AtChannel : IAsyncDisposable
         _dataMode = false;
         _connectStartsData = false;
         _pendingEcho = null;
+        Interlocked.Exchange(ref _xoffGate, null)?.TrySetResult();
         while (_data.Reader.TryRead(out _))
         {
         }
@@ -256,6 +262,12 @@ public sealed class AtChannel : IAsyncDisposable
             await _writeLock.WaitAsync(linked.Token).ConfigureAwait(false);
             try
             {
+                if (_xoffGate is { } gate)
+                {
+                    // The modem said XOFF: hold the data until XON (or the write timeout: a wedged modem).
+                    await gate.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+
                 await _stream.WriteAsync(bytes, linked.Token).ConfigureAwait(false);
                 await _stream.FlushAsync(linked.Token).ConfigureAwait(false);
             }
@@ -330,6 +342,11 @@ public sealed class AtChannel : IAsyncDisposable
         {
             failure = new ModemException(ModemFailure.PortClosed, $"{Name}: the port vanished: {ex.Message}", ex);
         }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, every waiter must end with an error rather than hang.
+            failure = new ModemException(ModemFailure.PortClosed, $"{Name}: the read loop failed: {ex.Message}", ex);
+        }
 
         ModemLog.ReadLoopEnded(_logger, Name, failure?.Message ?? "shutdown");
         _lines.Writer.TryComplete(failure);
@@ -394,10 +411,17 @@ public sealed class AtChannel : IAsyncDisposable
 
                     break;
                 case Dle.Dc1:
-                    // XON: Class 2 modems send it after CONNECT to +FDT when they want the page data.
+                    // XON: Class 2 modems send it after CONNECT to +FDT when they want the page data; it also
+                    // lifts an XOFF where flow control is done here (TCP, pty) rather than by the tty driver.
                     _xon.TrySetResult();
+                    Interlocked.Exchange(ref _xoffGate, null)?.TrySetResult();
                     break;
                 case Dle.Dc3:
+                    if (_options.SoftwareFlowControl)
+                    {
+                        Interlocked.CompareExchange(ref _xoffGate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+                    }
+
                     break;
                 default:
                     if (b < 0x20 || b > 0x7E)
@@ -436,6 +460,7 @@ public sealed class AtChannel : IAsyncDisposable
             GarbageLines++;
             ModemLog.Garbage(_logger, Name, text);
             _lines.Writer.TryWrite(new AtLine(text, true, false));
+            TrimIdleLines();
             return;
         }
 
@@ -464,6 +489,17 @@ public sealed class AtChannel : IAsyncDisposable
         }
 
         _lines.Writer.TryWrite(new AtLine(text, false, numeric));
+        TrimIdleLines();
+    }
+
+    private void TrimIdleLines()
+    {
+        // A modem that spews lines while nobody asks (noise, a wrong speed) must not grow memory without bound:
+        // keep the newest lines only; the next command throws the rest away anyway.
+        while (_lines.Reader.Count > _options.MaxInformationLines * 4 && _lines.Reader.TryRead(out _))
+        {
+            StaleLines++;
+        }
     }
 
     private readonly record struct AtLine(string Text, bool Garbage, bool Numeric);

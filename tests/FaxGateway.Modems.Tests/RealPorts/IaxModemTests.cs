@@ -2,6 +2,7 @@ using FaxGateway.Modems.At;
 using FaxGateway.Modems.Class1;
 using FaxGateway.Modems.Probing;
 using FaxGateway.Modems.Profiles;
+using FaxGateway.Modems.Tests.Scripting;
 using FaxGateway.Modems.Transport;
 
 namespace FaxGateway.Modems.Tests.RealPorts;
@@ -10,7 +11,8 @@ namespace FaxGateway.Modems.Tests.RealPorts;
 public sealed class IaxModemTests
 {
     // Raw frames as a Class 1 modem carries them (spandsp convention): CSI, DIS, DCS (V.29 9600).
-    private static readonly byte[] Csi = [0xFF, 0x03, 0x40, .. "   1010555 1+"u8.ToArray().Reverse().Select(b => b).Take(20)];
+    // A CSI with a short information field (raw bytes as the modem carries them): keeps the V.21 frame quick.
+    private static readonly byte[] Csi = [0xFF, 0x03, 0x40, .. "+1 5550101   "u8];
     private static readonly byte[] Dis = [0xFF, 0x13, 0x80, 0x00, 0xCE, 0xF4, 0x80, 0x80, 0x81, 0x80, 0x80, 0x80, 0x18];
     private static readonly byte[] Dcs = [0xFF, 0x13, 0x83, 0x00, 0x46, 0x70];
 
@@ -34,7 +36,9 @@ public sealed class IaxModemTests
             Assert.Equal("iaxmodem", ModemProfileCatalog.Load(null).Match(identity)?.Name);
         }
 
-        await using var callerConnection = await ModemConnection.OpenAsync(line.Device(0), Iax, cancellationToken: ct);
+        // The caller's side is recorded; FGW_CAPTURE_TRANSCRIPTS=1 saves it to hardware/transcripts (replayed by IaxModemTranscriptTests).
+        var recorder = new RecordingTransport(SerialModemTransport.Open(line.Device(0), 115200, FlowControl.None), "Real Class 1 call from our driver through iaxmodem 1.2.0 to a second iaxmodem (caller side): dial, CSI+DIS, DCS, V.29 TCF, hangup. \"> \" = DTE to modem, \"< \" = modem to DTE.");
+        await using var callerConnection = new ModemConnection(recorder, Iax);
         await using var answererConnection = await ModemConnection.OpenAsync(line.Device(1), Iax, cancellationToken: ct);
         var caller = new Class1Modem(callerConnection);
         var answerer = new Class1Modem(answererConnection);
@@ -109,5 +113,9 @@ public sealed class IaxModemTests
 
         await caller.HangupAsync(ct);
         await answerer.HangupAsync(ct);
+        if (Environment.GetEnvironmentVariable("FGW_CAPTURE_TRANSCRIPTS") == "1")
+        {
+            await File.WriteAllTextAsync(Path.Combine(Transcript.Directory, "iaxmodem-class1-call-caller.txt"), recorder.ToTranscript(), ct);
+        }
     }
 }
