@@ -271,6 +271,7 @@ internal sealed class Class1FaxSession
     {
         var (status, receiver) = await _modem.StartImageReceiveAsync(Carrier(tcf.Rate, shortTraining: false), msbFirstData: false, UntilDeadline(_timers.T2), cancellationToken).ConfigureAwait(false);
         _lastWasTransmit = false;
+        _frameArrived = 0;
         switch (status)
         {
             case ImageReceiveStatus.Connected:
@@ -280,6 +281,8 @@ internal sealed class Class1FaxSession
                     data = await receiver!.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                // CFR/FTT answers the TCF: its end is what the response time counts from.
+                _frameArrived = System.Diagnostics.Stopwatch.GetTimestamp();
                 return _session.OnTcf(TcfStatistics.Measure(data));
             case ImageReceiveStatus.CarrierMismatch or ImageReceiveStatus.HdlcInstead:
                 // V.21 instead of TCF: the sender is repeating DCS. Read it; the engine takes it as a new DCS.
@@ -293,6 +296,7 @@ internal sealed class Class1FaxSession
     {
         var (status, receiver) = await _modem.StartImageReceiveAsync(Carrier(image.Rate, image.ShortTraining), msbFirstData: false, UntilDeadline(_timers.T2), cancellationToken).ConfigureAwait(false);
         _lastWasTransmit = false;
+        _frameArrived = 0;
         switch (status)
         {
             case ImageReceiveStatus.Connected:
