@@ -18,6 +18,7 @@ public sealed partial class T30Session
     private FrameType _ecmPpm;
     private bool _ecmPageErrors;
     private int _lastPpsKey = -1;
+    private int _ecmBlockFrames;
 
     private IFaxPageSink Sink => _options.PageSink!;
 
@@ -41,6 +42,8 @@ public sealed partial class T30Session
             ReadyToTransmit = _options.PageSource is not null && _pageIndex < _options.PageSource.PageCount,
         };
         frames.Add(MakeFrame(FrameType.Dis, dis.Encode()));
+        // T1 bounds how long DIS is repeated without an answer.
+        _t1Deadline ??= _now + _timers.T1;
         Transmit(T30State.R, frames, withSilence);
     }
 
@@ -345,8 +348,22 @@ public sealed partial class T30Session
         }
     }
 
-    /// <summary>III_Q: RTP/RTN sent: the sender retrains (DCS) or disconnects.</summary>
-    private void OnIIIQRtpOrRtn(in T30Event e)
+    /// <summary>III_Q: RTP sent: the page is accepted; the sender retrains (DCS) before the next page, or disconnects.</summary>
+    private void OnIIIQRtp(in T30Event e)
+    {
+        if (e.Kind == EventKind.TransmitComplete)
+        {
+            State = T30State.F;
+            AwaitFrames(_timers.T2);
+        }
+        else
+        {
+            Otherwise(e);
+        }
+    }
+
+    /// <summary>III_Q: RTN sent: the page is rejected; the sender retrains (DCS) to send it again, or disconnects.</summary>
+    private void OnIIIQRtn(in T30Event e)
     {
         if (e.Kind == EventKind.TransmitComplete)
         {
@@ -465,13 +482,17 @@ public sealed partial class T30Session
         }
 
         var key = (fif[1] << 8) | fif[2];
-        var count = fif[3] + 1;
         if (key == _lastPpsKey && !_rxDataSinceResponse && _lastResponse is not null)
         {
             // The sender repeats a PPS we already confirmed: our MCF was lost.
             Transmit(_lastResponseState, [_lastResponse]);
             return;
         }
+
+        // T.30 leaves it open whether the count is the block's frames or this burst's (spandsp sends
+        // the burst's after a PPR): the largest count seen for the block is its size (as spandsp reads it).
+        _ecmBlockFrames = Math.Max(_ecmBlockFrames, fif[3] + 1);
+        var count = _ecmBlockFrames;
 
         if (!Sink.IsReady)
         {
@@ -536,6 +557,7 @@ public sealed partial class T30Session
         }
 
         Array.Clear(_ecmFrames);
+        _ecmBlockFrames = 0;
         _ecmPpm = Fcf.WithoutProcedureInterrupt(fcf2);
         if (_ecmPpm == FrameType.Null)
         {

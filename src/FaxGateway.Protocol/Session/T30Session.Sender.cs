@@ -456,7 +456,8 @@ public sealed partial class T30Session
         var bad = PprMap.BadFrames(ppr.Fif.Span, _blocks[_blockIndex].Count);
         if (bad.Count == 0)
         {
-            BlockConfirmed();
+            // A PPR that flags none of our frames confirms nothing: ask again with PPS.
+            RepeatCommand(NoResponseReason());
             return;
         }
 

@@ -58,9 +58,19 @@ public sealed partial class T30Session
             throw new ArgumentException("a session needs a page source (send, or be polled) or a page sink (receive, or poll)", nameof(options));
         }
 
-        if (options.LocalIdent.Length > SubscriberIdent.Length)
+        try
         {
-            throw new ArgumentException("the local ident is longer than 20 characters", nameof(options));
+            // Fail at set-up, not in the middle of a call: the ident must fit a 20-octet FIF.
+            _ = SubscriberIdent.Encode(options.LocalIdent);
+        }
+        catch (T30FrameException ex)
+        {
+            throw new ArgumentException($"the local ident is not valid: {ex.Message}", nameof(options), ex);
+        }
+
+        if (options.NsfToSend.Length > T30Frame.MaxFifLength)
+        {
+            throw new ArgumentException("the NSF to send is longer than a frame can carry", nameof(options));
         }
 
         _options = options;
@@ -132,17 +142,17 @@ public sealed partial class T30Session
         }
 
         Begin();
-        if (!fcsOk || !T30Frame.TryParse(frame, out var parsed, out var error))
+        var error = "bad FCS";
+        if (!fcsOk || !T30Frame.TryParse(frame, out var parsed, out error))
         {
             _badFramesReceived++;
-            Log.BadFrame(_logger, State, fcsOk ? "unparsable" : "bad FCS", frame.Length);
+            Log.BadFrame(_logger, State, error, frame.Length);
             BadFrame();
             return End();
         }
 
         _framesReceived++;
         Log.FrameReceived(_logger, State, parsed);
-        _ = error;
         if (AbsorbIdentification(parsed))
         {
             return End();
@@ -304,6 +314,31 @@ public sealed partial class T30Session
         return End();
     }
 
+    /// <summary>The line is gone (NO CARRIER outside phase C, modem failure, loop current lost): the call ends
+    /// at once, without DCN, with the unspecified reason of the current phase (normal after the last MCF).</summary>
+    public IReadOnlyList<T30Command> OnLineLost()
+    {
+        if (IsFinished)
+        {
+            return NoCommands;
+        }
+
+        Begin();
+        Finish(State switch
+        {
+            T30State.Idle or T30State.T or T30State.R when _framesReceived == 0 => HangupReason.PhaseAUnspecified,
+            T30State.B or T30State.C when _pendingHangup == HangupReason.Normal || State == T30State.B => HangupReason.Normal,
+            T30State.T or T30State.D or T30State.D_Tcf or T30State.D_PostTcf or T30State.T_Dtc => HangupReason.TxPhaseBUnspecified,
+            T30State.I or T30State.IV => HangupReason.TxPhaseCUnspecified,
+            T30State.II_Q or T30State.IV_Pps_Q or T30State.IV_Pps_Rnr or T30State.IV_Ctc or T30State.IV_Eor or T30State.IV_Eor_Rnr => HangupReason.TxPhaseDUnspecified,
+            T30State.R or T30State.F or T30State.F_Tcf or T30State.F_Cfr or T30State.F_Ftt => HangupReason.RxPhaseBUnspecified,
+            T30State.F_DocNonEcm or T30State.F_DocEcm => HangupReason.RxPhaseCUnspecified,
+            T30State.C => _pendingHangup,
+            _ => HangupReason.RxPhaseDUnspecified,
+        });
+        return End();
+    }
+
     private enum EventKind
     {
         Frame,
@@ -346,8 +381,8 @@ public sealed partial class T30Session
             case T30State.F_DocEcm: OnFDocEcm(e); break;
             case T30State.F_PostDocEcm: OnFPostDocEcm(e); break;
             case T30State.III_Q_Mcf: OnIIIQMcf(e); break;
-            case T30State.III_Q_Rtp: OnIIIQRtpOrRtn(e); break;
-            case T30State.III_Q_Rtn: OnIIIQRtpOrRtn(e); break;
+            case T30State.III_Q_Rtp: OnIIIQRtp(e); break;
+            case T30State.III_Q_Rtn: OnIIIQRtn(e); break;
             case T30State.F_PostRcpMcf: OnFPostRcpMcf(e); break;
             case T30State.F_PostRcpPpr: OnFPostRcpPpr(e); break;
             case T30State.F_PostRcpRnr: OnFPostRcpRnr(e); break;
@@ -614,18 +649,21 @@ public sealed partial class T30Session
     /// <summary>Hang up now (the far end sent DCN, or DCN has gone out).</summary>
     private void Finish(HangupReason reason)
     {
-        var pages = new List<FaxPageResult>(_pages.Values);
+        // A page on its way (or on its way again after RTN) when the call ends is not confirmed,
+        // whatever an earlier attempt got.
         if (_pageInFlight && _dcs is not null)
         {
-            pages.Add(PageResult(_pageIndex, PageOutcome.NotConfirmed));
+            _pages[_pageIndex] = PageResult(_pageIndex, PageOutcome.NotConfirmed);
+            _pageInFlight = false;
         }
 
         if (_rxPageOpen && _dcs is not null)
         {
-            pages.Add(PageResult(_rxPageCount, PageOutcome.ReceiveIncomplete));
+            _pages[_rxPageCount] = PageResult(_rxPageCount, PageOutcome.ReceiveIncomplete);
+            _rxPageOpen = false;
         }
 
-        pages.Sort((a, b) => a.PageIndex.CompareTo(b.PageIndex));
+        var pages = new List<FaxPageResult>(_pages.Values);
         var success = reason == HangupReason.Normal && (IsSender && _options.PageSink is null
             ? _options.PageSource!.PageCount > 0 && pages.Count(p => p.IsConfirmed) == _options.PageSource.PageCount
             : pages.Any(p => p.IsConfirmed));

@@ -374,6 +374,25 @@ public sealed class ReceiverDialogueTests
     }
 
     [Fact]
+    public void Ecm_pps_after_a_retransmission_may_count_only_the_resent_frames()
+    {
+        // spandsp's sender puts the size of the burst, not of the block, in the PPS after a PPR.
+        var page = Enumerable.Range(0, 1000).Select(i => (byte)(i * 3)).ToArray();
+        var sink = new FakePageSink();
+        var d = Receiver(sink).Start();
+        Answer(d, ecm: true);
+        SendEcmFrames(d, page, 256, 0, 2, 3);
+        d.Send(Remote(FrameType.Pps, PartialPage.PpsFif(0x2F, 0, 0, 4), x: true));
+        Assert.Equal([1], PprMap.BadFrames(d.ExpectFrames(FrameType.Ppr)[0].Fif.Span, 4));
+        SendEcmFrames(d, page, 256, 1);
+        d.Send(Remote(FrameType.Pps, PartialPage.PpsFif(0x2F, 0, 0, 1), x: true));
+        d.ExpectFrames(FrameType.Mcf);
+        d.Send(Remote(FrameType.Dcn, x: true));
+        d.ExpectHangup(HangupReason.Normal);
+        Assert.Equal(page, sink.Pages[0]);
+    }
+
+    [Fact]
     public void Ecm_two_partial_pages_and_a_second_page()
     {
         var page = Enumerable.Range(0, 64 * 300).Select(i => (byte)i).ToArray();

@@ -207,6 +207,25 @@ public sealed class SenderDialogueTests
     }
 
     [Fact]
+    public void Call_lost_during_a_retransmission_reports_the_page_once_and_unconfirmed()
+    {
+        var d = Sender(new FakePageSource(1), RtnPolicy.Retransmit).Start();
+        Train(d);
+        d.ExpectImage();
+        d.ExpectFrames(FrameType.Eop);
+        d.Send(Remote(FrameType.Rtn));
+        d.ExpectFrames(FrameType.Tsi, FrameType.Dcs);
+        d.ExpectTcf(FaxRate.V17_12000);
+        d.Send(Remote(FrameType.Cfr));
+        d.ExpectImage();
+        d.ExpectFrames(FrameType.Eop);
+        d.Send(Remote(FrameType.Dcn));
+        var page = Assert.Single(d.ExpectHangup(HangupReason.TxPhaseDRspRecDcn).Pages);
+        Assert.Equal(PageOutcome.NotConfirmed, page.Outcome);
+        Assert.Equal(2, page.Attempts);
+    }
+
+    [Fact]
     public void Rtn_policy_give_up_disconnects()
     {
         var d = Sender(new FakePageSource(2), RtnPolicy.GiveUp).Start();
