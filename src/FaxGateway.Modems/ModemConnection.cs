@@ -27,7 +27,12 @@ public sealed class ModemConnection : IAsyncDisposable
         Profile = profile;
         Time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        Channel = new AtChannel(transport.Stream, transport.Name, (options ?? new AtChannelOptions()) with { DefaultTimeout = profile.CommandTimeout }, Time, _logger);
+        var channelOptions = (options ?? new AtChannelOptions()) with
+        {
+            DefaultTimeout = profile.CommandTimeout,
+            SoftwareFlowControl = profile.FlowControl == FlowControl.XonXoff && transport is not SerialModemTransport,
+        };
+        Channel = new AtChannel(transport.Stream, transport.Name, channelOptions, Time, _logger);
     }
 
     /// <summary>The transport.</summary>
@@ -134,6 +139,43 @@ public sealed class ModemConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the modem has rung <paramref name="rings"/> times and returns the caller id seen so far (NMBR=,
+    /// NAME=, DATE=, TIME=, NDID= usually arrive between the first and second RING).
+    /// </summary>
+    public async Task<IncomingCall> WaitForRingsAsync(int rings, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rings, 1);
+        var callerId = CallerId.None;
+        var seen = 0;
+        DateTimeOffset? first = null;
+        try
+        {
+            while (seen < rings)
+            {
+                var line = await Channel.Unsolicited.ReadAsync(cancellationToken).ConfigureAwait(false);
+                callerId = callerId.With(line);
+                if (line.Kind == UnsolicitedKind.Ring)
+                {
+                    seen++;
+                    first ??= line.ReceivedAt;
+                }
+            }
+        }
+        catch (System.Threading.Channels.ChannelClosedException ex)
+        {
+            throw ex.InnerException as ModemException ?? new ModemException(ModemFailure.PortClosed, $"{Name}: the port closed while waiting for a call", ex);
+        }
+
+        // Caller id that is already buffered right behind the last RING belongs to this call too.
+        while (Channel.Unsolicited.TryPeek(out var next) && next.Kind != UnsolicitedKind.Ring && Channel.Unsolicited.TryRead(out next))
+        {
+            callerId = callerId.With(next);
+        }
+
+        return new IncomingCall(callerId, seen, first!.Value);
+    }
+
     /// <summary>Hangs up (profile hangup command, then DTR drop where available). Failures break the line.</summary>
     public async Task HangupAsync(CancellationToken cancellationToken)
     {
@@ -224,6 +266,9 @@ public sealed class ModemConnection : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A ringing line: the caller id gathered and when it started ringing.</summary>
+public sealed record IncomingCall(CallerId CallerId, int Rings, DateTimeOffset FirstRingAt);
 
 /// <summary>How a dial or answer ended.</summary>
 public enum CallOutcome

@@ -32,17 +32,11 @@ public enum ModemFailure
     /// <summary>The port closed or vanished (USB unplug, pty peer gone, TCP reset).</summary>
     PortClosed,
 
-    /// <summary>The caller cancelled the operation.</summary>
-    Cancelled,
-
     /// <summary>The line was marked broken by an earlier failure and has not been re-initialised.</summary>
     LineBroken,
 
     /// <summary>The modem did not come back after a reset and re-initialisation.</summary>
     ModemDead,
-
-    /// <summary>The Class 2/2.0 modem hung up the fax session (+FHS/+FHNG) with a non-normal code.</summary>
-    SessionHangup,
 
     /// <summary>A modem profile (hardware/modems/*.json) is invalid.</summary>
     InvalidProfile,
@@ -60,9 +54,6 @@ public sealed class ModemException : Exception
 
     /// <summary>The failure class.</summary>
     public ModemFailure Failure { get; }
-
-    /// <summary>For <see cref="ModemFailure.SessionHangup"/>: the modem's hangup report.</summary>
-    public Class2.Class2HangupStatus? Hangup { get; init; }
 
     [DoesNotReturn]
     internal static void Throw(ModemFailure failure, string message) => throw new ModemException(failure, message);

@@ -36,6 +36,7 @@ public sealed class AtChannel : IAsyncDisposable
     private bool _lineHasControl;
     private long _dataBytes;
     private TaskCompletionSource _xon = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource? _xoffGate;
 
     /// <summary>Starts the read loop on <paramref name="stream"/>; the channel owns the stream from now on.</summary>
     public AtChannel(Stream stream, string name, AtChannelOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null)
@@ -73,6 +74,9 @@ public sealed class AtChannel : IAsyncDisposable
 
     /// <summary>Stale lines thrown away at the start of a command (late answers to timed-out commands, noise).</summary>
     public long StaleLines { get; private set; }
+
+    /// <summary>True while the modem's XOFF holds our writes (software flow control only).</summary>
+    public bool IsHeldByXoff => _xoffGate is not null;
 
     /// <summary>Completes when the read loop ends (port closed or channel disposed).</summary>
     public Task Completion => _readLoop;
@@ -128,6 +132,7 @@ public sealed class AtChannel : IAsyncDisposable
         _dataMode = false;
         _connectStartsData = false;
         _pendingEcho = null;
+        Interlocked.Exchange(ref _xoffGate, null)?.TrySetResult();
         while (_data.Reader.TryRead(out _))
         {
         }
@@ -256,6 +261,12 @@ public sealed class AtChannel : IAsyncDisposable
             await _writeLock.WaitAsync(linked.Token).ConfigureAwait(false);
             try
             {
+                if (_xoffGate is { } gate)
+                {
+                    // The modem said XOFF: hold the data until XON (or the write timeout: a wedged modem).
+                    await gate.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+                }
+
                 await _stream.WriteAsync(bytes, linked.Token).ConfigureAwait(false);
                 await _stream.FlushAsync(linked.Token).ConfigureAwait(false);
             }
@@ -394,10 +405,17 @@ public sealed class AtChannel : IAsyncDisposable
 
                     break;
                 case Dle.Dc1:
-                    // XON: Class 2 modems send it after CONNECT to +FDT when they want the page data.
+                    // XON: Class 2 modems send it after CONNECT to +FDT when they want the page data; it also
+                    // lifts an XOFF where flow control is done here (TCP, pty) rather than by the tty driver.
                     _xon.TrySetResult();
+                    Interlocked.Exchange(ref _xoffGate, null)?.TrySetResult();
                     break;
                 case Dle.Dc3:
+                    if (_options.SoftwareFlowControl)
+                    {
+                        Interlocked.CompareExchange(ref _xoffGate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+                    }
+
                     break;
                 default:
                     if (b < 0x20 || b > 0x7E)

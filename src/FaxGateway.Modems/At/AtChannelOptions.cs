@@ -18,6 +18,12 @@ public sealed record AtChannelOptions
     /// <summary>Result codes are numeric (ATV0) from the start; the channel also follows V0/V1 in commands it sends.</summary>
     public bool NumericResults { get; init; }
 
+    /// <summary>
+    /// Honour XOFF/XON from the modem in this channel (for TCP and pty transports, where no tty driver does it);
+    /// on a real serial port with XON/XOFF the kernel consumes them before they get here.
+    /// </summary>
+    public bool SoftwareFlowControl { get; init; }
+
     /// <summary>Default timeout of a command that does not give one.</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -72,7 +72,7 @@ public sealed class Class1ImageReceiver : IAsyncDisposable
                 return copy;
             }
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             _ended = true;
             _released = true;

@@ -50,7 +50,7 @@ public sealed class Class1ImageTransmitter : IAsyncDisposable
             await _lease.WriteAsync(scratch.AsMemory(0, n), _modem.DataTimeout, cancellationToken).ConfigureAwait(false);
             BytesWritten += data.Length;
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             _done = true;
             throw await _modem.BreakFromAsync(_lease, ex).ConfigureAwait(false);

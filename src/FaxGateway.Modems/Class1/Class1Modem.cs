@@ -104,11 +104,23 @@ public sealed class Class1Modem
                 try
                 {
                     response = await lease.CommandAsync("AT+FRH=3", AtCommandKind.ReceiveData, wait, cancellationToken).ConfigureAwait(false);
+                    if (response.Result == AtResultCode.FcError && _settings.SpuriousFcError)
+                    {
+                        // Modems with this quirk report +FCERROR for a carrier they then deliver fine: ask once more.
+                        response = await lease.CommandAsync("AT+FRH=3", AtCommandKind.ReceiveData, wait, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 catch (ModemException ex) when (ex.Failure == ModemFailure.Timeout && !Channel.InDataMode)
                 {
                     await AbortReceiveAsync(lease, cancellationToken).ConfigureAwait(false);
                     return HdlcReceiveResult.Without(HdlcReceiveStatus.Timeout);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !Channel.InDataMode)
+                {
+                    // The engine gave up waiting (it wants to transmit): abort the receive so the modem is back in
+                    // command state before the next command, then report the cancellation.
+                    await AbortReceiveAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                    throw;
                 }
 
                 switch (response.Result)
@@ -146,7 +158,7 @@ public sealed class Class1Modem
 
             return new HdlcReceiveResult(HdlcReceiveStatus.Frame, frame, fcsOk);
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             await lease.DisposeAsync().ConfigureAwait(false);
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
@@ -205,7 +217,7 @@ public sealed class Class1Modem
                 Expect(response, last ? AtResultCode.Ok : AtResultCode.Connect, "an HDLC frame");
             }
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             await lease.DisposeAsync().ConfigureAwait(false);
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
@@ -240,7 +252,7 @@ public sealed class Class1Modem
 
             return new Class1ImageTransmitter(this, lease, carrier, msbFirstData);
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             await lease.DisposeAsync().ConfigureAwait(false);
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
@@ -277,6 +289,11 @@ public sealed class Class1Modem
                     await AbortReceiveAsync(lease, cancellationToken).ConfigureAwait(false);
                     return (ImageReceiveStatus.Timeout, null);
                 }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !Channel.InDataMode)
+                {
+                    await AbortReceiveAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
 
                 switch (response.Result)
                 {
@@ -298,7 +315,7 @@ public sealed class Class1Modem
                 }
             }
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             handedOver = false;
             await lease.DisposeAsync().ConfigureAwait(false);
@@ -311,6 +328,64 @@ public sealed class Class1Modem
                 await lease.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// ECM phase C (T.4 Annex A) on the high-speed carrier: the modem only frames V.21, so the frames (FF 03 06 seq
+    /// data..., then RCP FF 03 86 three times; raw bytes, no FCS) are HDLC-encoded here with <see cref="HdlcEncoder"/>
+    /// (flags, FCS, zero-bit insertion) and sent with +FTM as line-order data.
+    /// </summary>
+    public async Task SendHdlcOnCarrierAsync(Class1Carrier carrier, IReadOnlyList<ReadOnlyMemory<byte>> frames, int preambleFlags, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentOutOfRangeException.ThrowIfLessThan(preambleFlags, 1);
+        var encoder = default(HdlcEncoder);
+        var transmitter = await StartImageTransmitAsync(carrier, msbFirstData: false, cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[Math.Max(HdlcEncoder.MaxFlagsLength(preambleFlags), HdlcEncoder.MaxFrameLength(frames.Count == 0 ? 0 : frames.Max(f => f.Length)))];
+        var n = encoder.WriteFlags(preambleFlags, buffer);
+        await transmitter.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+        foreach (var frame in frames)
+        {
+            n = encoder.WriteFrame(frame.Span, buffer);
+            await transmitter.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+        }
+
+        // A few closing flags so the far end sees the last frame end before the carrier drops.
+        n = encoder.WriteFlags(2, buffer);
+        n += encoder.Flush(buffer.AsSpan(n));
+        await transmitter.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+        await transmitter.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Receives ECM phase C frames on the high-speed carrier (+FRM) until the carrier drops, deframing them with
+    /// <see cref="HdlcDecoder"/>; frames with a bad FCS are returned marked (the engine builds the PPR map from them).
+    /// </summary>
+    public async Task<(ImageReceiveStatus Status, IReadOnlyList<HdlcFrame> Frames)> ReceiveHdlcOnCarrierAsync(Class1Carrier carrier, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var (status, receiver) = await StartImageReceiveAsync(carrier, msbFirstData: false, timeout, cancellationToken).ConfigureAwait(false);
+        if (receiver is null)
+        {
+            return (status, []);
+        }
+
+        var decoder = new HdlcDecoder();
+        var frames = new List<HdlcFrame>();
+        await using (receiver.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                var chunk = await receiver.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (chunk.IsEmpty)
+                {
+                    break;
+                }
+
+                frames.AddRange(decoder.Decode(chunk.Span));
+            }
+        }
+
+        return (status, frames);
     }
 
     /// <summary>+FTS=n: transmit silence for <paramref name="duration"/> (rounded to 10 ms), OK when done.</summary>
@@ -348,7 +423,7 @@ public sealed class Class1Modem
             var response = await lease.ReadResultAsync("the end of high-speed data", drain, cancellationToken).ConfigureAwait(false);
             Expect(response, AtResultCode.Ok, "the end of high-speed data");
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             await lease.DisposeAsync().ConfigureAwait(false);
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
@@ -454,7 +529,7 @@ public sealed class Class1Modem
 
             return new Class1CallResult(outcome, response.ResultText);
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             await lease.DisposeAsync().ConfigureAwait(false);
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
@@ -527,7 +602,7 @@ public sealed class Class1Modem
             var response = await Channel.ExecuteAsync(command, CommandTimeout + extra, cancellationToken).ConfigureAwait(false);
             Expect(response, AtResultCode.Ok, command);
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
         }

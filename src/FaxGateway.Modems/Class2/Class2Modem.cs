@@ -179,7 +179,7 @@ public sealed class Class2Modem
             var answer = status?.Response ?? (done.IsOk ? Class2PageResponse.Mcf : Class2PageResponse.Rtn);
             return new Class2PageResult(answer, Hangup, pageReports);
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             await lease.DisposeAsync().ConfigureAwait(false);
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
@@ -238,7 +238,7 @@ public sealed class Class2Modem
                 Session,
                 pageReports);
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             await lease.DisposeAsync().ConfigureAwait(false);
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
@@ -345,7 +345,7 @@ public sealed class Class2Modem
 
             return new Class2CallResult(outcome, response.ResultText, [.. _reports]);
         }
-        catch (ModemException ex) when (ex.Failure is not ModemFailure.Cancelled)
+        catch (ModemException ex)
         {
             throw await _connection.BreakAsync(ex).ConfigureAwait(false);
         }

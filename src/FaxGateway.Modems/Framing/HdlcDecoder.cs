@@ -61,8 +61,25 @@ public sealed class HdlcDecoder
     public void Decode(ReadOnlySpan<byte> data, HdlcFrameHandler onFrame)
     {
         ArgumentNullException.ThrowIfNull(onFrame);
+        var table = DestuffTable;
         foreach (var octet in data)
         {
+            if (_ones <= 5)
+            {
+                // Fast path: an octet without a flag or abort in it (given the ones carried in) is one table lookup.
+                var entry = table[(_ones << 8) | octet];
+                if ((entry & SpecialBit) == 0)
+                {
+                    _ones = (entry >> 12) & 0x7;
+                    if (_synchronised)
+                    {
+                        AddDataBits(entry & 0xFF, (entry >> 8) & 0xF);
+                    }
+
+                    continue;
+                }
+            }
+
             for (var bit = 0; bit < 8; bit++)
             {
                 PutBit((octet >> bit) & 1, onFrame);
@@ -130,33 +147,81 @@ public sealed class HdlcDecoder
         AddDataBit(0);
     }
 
+    private const int SpecialBit = 1 << 15;
+
+    // Entry: bits 0-7 data bits, 8-11 count, 12-14 ones carried out, 15 "flag or abort inside: decode bit by bit";
+    // indexed by (ones carried in 0..5) * 256 + octet.
+    private static readonly int[] DestuffTable = BuildDestuffTable();
+
+    private static int[] BuildDestuffTable()
+    {
+        var table = new int[6 * 256];
+        for (var onesIn = 0; onesIn <= 5; onesIn++)
+        {
+            for (var octet = 0; octet < 256; octet++)
+            {
+                int bits = 0, count = 0, ones = onesIn, special = 0;
+                for (var bit = 0; bit < 8 && special == 0; bit++)
+                {
+                    if (((octet >> bit) & 1) == 1)
+                    {
+                        if (++ones >= 6)
+                        {
+                            special = SpecialBit;
+                        }
+                        else
+                        {
+                            bits |= 1 << count++;
+                        }
+                    }
+                    else
+                    {
+                        if (ones != 5)
+                        {
+                            // A zero after five ones is an inserted one and dropped; any other zero is data.
+                            count++;
+                        }
+
+                        ones = 0;
+                    }
+                }
+
+                table[(onesIn << 8) | octet] = special != 0 ? special : bits | (count << 8) | (ones << 12);
+            }
+        }
+
+        return table;
+    }
+
+    private void AddDataBits(int bits, int count)
+    {
+        _partial |= bits << _partialBits;
+        _partialBits += count;
+        while (_partialBits >= 8)
+        {
+            if (_length == _frame.Length)
+            {
+                // Longer than any legal frame: drop it and hunt for the next flag.
+                MalformedFrames++;
+                _synchronised = false;
+                _length = 0;
+                _partialBits = 0;
+                _partial = 0;
+                return;
+            }
+
+            _frame[_length++] = (byte)_partial;
+            _partial >>= 8;
+            _partialBits -= 8;
+        }
+    }
+
     private void AddDataBit(int bit)
     {
-        if (!_synchronised)
+        if (_synchronised)
         {
-            return;
+            AddDataBits(bit, 1);
         }
-
-        _partial |= bit << _partialBits;
-        if (++_partialBits < 8)
-        {
-            return;
-        }
-
-        if (_length == _frame.Length)
-        {
-            // Longer than any legal frame: drop it and hunt for the next flag.
-            MalformedFrames++;
-            _synchronised = false;
-            _length = 0;
-            _partialBits = 0;
-            _partial = 0;
-            return;
-        }
-
-        _frame[_length++] = (byte)_partial;
-        _partial = 0;
-        _partialBits = 0;
     }
 
     private void OnFlag(HdlcFrameHandler onFrame)

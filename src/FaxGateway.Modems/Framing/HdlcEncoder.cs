@@ -117,24 +117,46 @@ public struct HdlcEncoder
 
     private void PutOctet(byte octet)
     {
-        for (var bit = 0; bit < 8; bit++)
-        {
-            var one = (octet >> bit) & 1;
-            _bits |= (ulong)one << _bitCount;
-            _bitCount++;
-            if (one == 0)
-            {
-                _ones = 0;
-                continue;
-            }
+        // One table lookup per octet: the octet with its zeros inserted (8 to 10 bits) for the run of ones carried in.
+        var entry = StuffTable[(_ones << 8) | octet];
+        _bits |= (ulong)(entry & 0x3FF) << _bitCount;
+        _bitCount += (entry >> 10) & 0xF;
+        _ones = entry >> 14;
+    }
 
-            if (++_ones == 5)
+    // Entry: bits 0-9 output bits, 10-13 output length, 14-16 ones carried out; indexed by (ones carried in 0..4) * 256 + octet.
+    private static readonly int[] StuffTable = BuildStuffTable();
+
+    private static int[] BuildStuffTable()
+    {
+        var table = new int[5 * 256];
+        for (var onesIn = 0; onesIn < 5; onesIn++)
+        {
+            for (var octet = 0; octet < 256; octet++)
             {
-                // Zero-bit insertion: a zero after five ones keeps data from looking like a flag.
-                _bitCount++;
-                _ones = 0;
+                int bits = 0, length = 0, ones = onesIn;
+                for (var bit = 0; bit < 8; bit++)
+                {
+                    var one = (octet >> bit) & 1;
+                    bits |= one << length;
+                    length++;
+                    if (one == 0)
+                    {
+                        ones = 0;
+                    }
+                    else if (++ones == 5)
+                    {
+                        // Zero-bit insertion: a zero after five ones keeps data from looking like a flag.
+                        length++;
+                        ones = 0;
+                    }
+                }
+
+                table[(onesIn << 8) | octet] = bits | (length << 10) | (ones << 14);
             }
         }
+
+        return table;
     }
 
     private int Drain(Span<byte> destination)

@@ -90,6 +90,7 @@ public sealed record ModemProfile
     public Class2Settings Class2 { get; init; } = new();
 
     /// <summary>The profile's command timeout.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan CommandTimeout => TimeSpan.FromMilliseconds(CommandTimeoutMs);
 }
 
@@ -151,7 +152,7 @@ public sealed record Class1Settings
     /// <summary>The modem does not double DLE in received V.21 data (Class1ModemHasDLEBug).</summary>
     public bool DleBug { get; init; }
 
-    /// <summary>The modem reports +FCERROR spuriously right after CONNECT to ATD: retry the receive instead of failing.</summary>
+    /// <summary>The modem reports +FCERROR spuriously to +FRH=3 (an early-CONNECT/USB quirk): ask +FRH=3 once more before reporting it.</summary>
     public bool SpuriousFcError { get; init; }
 
     /// <summary>Use T.31 adaptive reception (+FAR=1) when the modem has it.</summary>

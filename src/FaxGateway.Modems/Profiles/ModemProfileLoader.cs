@@ -45,6 +45,10 @@ public static class ModemProfileLoader
         return profile;
     }
 
+    /// <summary>The profile as JSON in the file format (for `faxgw modem probe` suggestions).</summary>
+    public static string ToJson(ModemProfile profile) =>
+        JsonSerializer.Serialize(profile, new JsonSerializerOptions(Json) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
+
     /// <summary>Loads one profile file.</summary>
     public static ModemProfile LoadFile(string path)
     {

@@ -8,6 +8,7 @@ internal static class CliVerbs
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return ModemCommand.Create();
         yield return SendCommand.Create();
         yield return ReceiveCommand.Create();
     }
