@@ -42,6 +42,7 @@ public sealed partial class VirtualModem
     private Task? _runTask;
     private string _lastCommand = string.Empty;
     private long _rxImageBytes;
+    private long _ignoredBytes;
     private volatile bool _wedged;
     private volatile bool _unplugged;
 
@@ -122,6 +123,9 @@ public sealed partial class VirtualModem
 
     /// <summary>Raised with every AT command line the DTE sends, before it runs (for traces and tests).</summary>
     public event Action<VirtualModem, string>? CommandReceived;
+
+    /// <summary>Raised with the running total of bytes a wedged modem swallowed (so tests know it saw them).</summary>
+    internal event Action<long>? InputIgnored;
 
     /// <summary>Raised by <see cref="Unplug"/>, so a pty host can remove the device node.</summary>
     public event Action<VirtualModem>? Unplugged;
@@ -296,6 +300,7 @@ public sealed partial class VirtualModem
             {
                 if (_wedged)
                 {
+                    InputIgnored?.Invoke(++_ignoredBytes);
                     continue;
                 }
 
