@@ -381,7 +381,7 @@ public sealed partial class VirtualModem
         }
 
         await WriteResultAsync(ResultCode.Connect, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(DleStuffing.StuffAndTerminate(frame.Octets), cancellationToken).ConfigureAwait(false);
+        await WriteAsync([.. DleStuffing.Stuff(frame.Octets, useSub: _doubleEscape == 1), Dle.Escape, Dle.Etx], cancellationToken).ConfigureAwait(false);
         if (!frame.FcsValid)
         {
             if (carrier.IsDrained)
@@ -560,7 +560,8 @@ public sealed partial class VirtualModem
                 for (var offset = 0; offset < data.Length; offset += 4096)
                 {
                     var part = data.AsSpan(offset, Math.Min(4096, data.Length - offset));
-                    var n = DleStuffing.Stuff(part, stuffed);
+                    // +FDD=1: a pair of data DLEs goes to the DTE as <DLE><SUB> (T.31 double escape).
+                    var n = DleStuffing.Stuff(part, stuffed, useSub: _doubleEscape == 1);
                     await WriteAsync(stuffed.AsSpan(0, n).ToArray(), cancellationToken).ConfigureAwait(false);
                 }
 
