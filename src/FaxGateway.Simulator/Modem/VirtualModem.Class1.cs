@@ -381,7 +381,10 @@ public sealed partial class VirtualModem
         }
 
         await WriteResultAsync(ResultCode.Connect, cancellationToken).ConfigureAwait(false);
-        await WriteAsync([.. DleStuffing.Stuff(frame.Octets, useSub: _doubleEscape == 1), Dle.Escape, Dle.Etx], cancellationToken).ConfigureAwait(false);
+        var frameOut = (_options.Quirks & ModemQuirks.HdlcDleNotDoubled) != 0
+            ? frame.Octets
+            : DleStuffing.Stuff(frame.Octets, useSub: _doubleEscape == 1);
+        await WriteAsync([.. frameOut, Dle.Escape, Dle.Etx], cancellationToken).ConfigureAwait(false);
         if (!frame.FcsValid)
         {
             if (carrier.IsDrained)
@@ -433,7 +436,7 @@ public sealed partial class VirtualModem
 
         var transmission = call.StartTransmission(this, modulation);
         var clock = _time.GetUtcNow() + (RealTime ? Scaled(modulation.TrainingTime) : TimeSpan.Zero);
-        if (RealTime)
+        if (RealTime && (_options.Quirks & ModemQuirks.EarlyTransmitConnect) == 0)
         {
             await DelayUntilAsync(clock, cancellationToken).ConfigureAwait(false);
         }
