@@ -49,11 +49,16 @@ public sealed class VirtualCall
     private readonly TimeProvider _time;
     private int _endReason;
 
-    internal VirtualCall(VirtualModem caller, VirtualModem callee, TimeProvider time)
+    private readonly DelayLine _towardCaller;
+    private readonly DelayLine _towardCallee;
+
+    internal VirtualCall(VirtualModem caller, VirtualModem callee, TimeProvider time, TimeSpan latency, CancellationToken shutdown)
     {
         Caller = caller;
         Callee = callee;
         _time = time;
+        _towardCaller = new DelayLine(time, latency, shutdown);
+        _towardCallee = new DelayLine(time, latency, shutdown);
     }
 
     /// <summary>The dialling modem.</summary>
@@ -82,6 +87,13 @@ public sealed class VirtualCall
     internal ConcurrentQueue<Transmission> InboundOf(VirtualModem modem) => modem == Caller ? _toCaller : _toCallee;
 
     internal VirtualModem OtherEnd(VirtualModem modem) => modem == Caller ? Callee : Caller;
+
+    /// <summary>Puts something on the line from <paramref name="from"/>: the far modem notices it after the line latency.</summary>
+    private void Deliver(VirtualModem from, Action deliver) => (from == Caller ? _towardCallee : _towardCaller).Post(deliver);
+
+    internal void Send(VirtualModem from, Transmission transmission, V21Frame frame) => Deliver(from, () => transmission.Send(frame));
+
+    internal void Send(VirtualModem from, Transmission transmission, ReadOnlyMemory<byte> data) => Deliver(from, () => transmission.Send(data));
 
     internal bool Answer()
     {
@@ -115,11 +127,15 @@ public sealed class VirtualCall
             }
 
             _open.Add(transmission);
-            InboundOf(OtherEnd(from)).Enqueue(transmission);
         }
 
         Record(from, modulation + " carrier on");
-        OtherEnd(from).Wake();
+        var receiver = OtherEnd(from);
+        Deliver(from, () =>
+        {
+            InboundOf(receiver).Enqueue(transmission);
+            receiver.Wake();
+        });
         return transmission;
     }
 
@@ -130,8 +146,8 @@ public sealed class VirtualCall
             _open.Remove(transmission);
         }
 
-        transmission.End(_time.GetUtcNow());
         Record(from, transmission.Modulation + " carrier off");
+        Deliver(from, () => transmission.End(_time.GetUtcNow()));
     }
 
     /// <summary>Hangs the call up from <paramref name="by"/>'s side; both modems notice (NO CARRIER where a DTE waits).</summary>
@@ -161,6 +177,8 @@ public sealed class VirtualCall
         }
 
         _trace.Enqueue("hangup: " + reason);
+        _towardCaller.Close();
+        _towardCallee.Close();
         Caller.OnCallEnded(this);
         Callee.OnCallEnded(this);
     }

@@ -7,6 +7,9 @@ namespace FaxGateway.Simulator.Modem;
 /// <summary>Call set-up and the T.31 Class 1 primitives: +FTH/+FRH (V.21 HDLC), +FTM/+FRM (high speed), +FTS/+FRS.</summary>
 public sealed partial class VirtualModem
 {
+    /// <summary>How long a demodulator takes to declare carrier loss (T.31 leaves it to the DCE; 10 ms is typical).</summary>
+    private const int CarrierLossDetectionMilliseconds = 10;
+
     private enum WaitResult
     {
         Ready,
@@ -222,7 +225,7 @@ public sealed partial class VirtualModem
         call.Record(this, "CED");
         if (RealTime)
         {
-            await Task.Delay((_pstn.Options.CedDuration ?? CedDuration) + SilenceAfterCed, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Scaled((_pstn.Options.CedDuration ?? CedDuration) + SilenceAfterCed), _time, cancellationToken).ConfigureAwait(false);
         }
 
         return await TransmitHdlcAsync(call, cancellationToken).ConfigureAwait(false);
@@ -249,7 +252,7 @@ public sealed partial class VirtualModem
     private async Task<ResultCode> TransmitHdlcAsync(VirtualCall call, CancellationToken cancellationToken)
     {
         var transmission = call.StartTransmission(this, FaxModulation.V21);
-        var clock = _time.GetUtcNow() + (RealTime ? FaxModulation.V21.TrainingTime : TimeSpan.Zero);
+        var clock = _time.GetUtcNow() + (RealTime ? Scaled(FaxModulation.V21.TrainingTime) : TimeSpan.Zero);
         await WriteResultAsync(ResultCode.Connect, cancellationToken).ConfigureAwait(false);
 
         var frame = new byte[MaxHdlcFrame];
@@ -294,7 +297,7 @@ public sealed partial class VirtualModem
             var octets = Crc16.AppendFcs(frame.AsSpan(0, length));
             var sent = new V21Frame(octets, true);
             call.Record(this, "V.21 frame " + Convert.ToHexString(frame, 0, length));
-            clock = Max(clock, _time.GetUtcNow()) + FaxModulation.V21.TimeFor(octets.Length + 1);
+            clock = Max(clock, _time.GetUtcNow()) + Scaled(FaxModulation.V21.TimeFor(octets.Length + 1));
             if (RealTime)
             {
                 await DelayUntilAsync(clock, cancellationToken).ConfigureAwait(false);
@@ -307,7 +310,7 @@ public sealed partial class VirtualModem
 
             if (call.OtherEnd(this).Line.Impair(sent) is { } arriving)
             {
-                transmission.Send(arriving);
+                call.Send(this, transmission, arriving);
             }
             else
             {
@@ -378,7 +381,10 @@ public sealed partial class VirtualModem
         }
 
         await WriteResultAsync(ResultCode.Connect, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(DleStuffing.StuffAndTerminate(frame.Octets), cancellationToken).ConfigureAwait(false);
+        var frameOut = (_options.Quirks & ModemQuirks.HdlcDleNotDoubled) != 0
+            ? frame.Octets
+            : DleStuffing.Stuff(frame.Octets, useSub: _doubleEscape == 1);
+        await WriteAsync([.. frameOut, Dle.Escape, Dle.Etx], cancellationToken).ConfigureAwait(false);
         if (!frame.FcsValid)
         {
             if (carrier.IsDrained)
@@ -429,8 +435,8 @@ public sealed partial class VirtualModem
         }
 
         var transmission = call.StartTransmission(this, modulation);
-        var clock = _time.GetUtcNow() + (RealTime ? modulation.TrainingTime : TimeSpan.Zero);
-        if (RealTime)
+        var clock = _time.GetUtcNow() + (RealTime ? Scaled(modulation.TrainingTime) : TimeSpan.Zero);
+        if (RealTime && (_options.Quirks & ModemQuirks.EarlyTransmitConnect) == 0)
         {
             await DelayUntilAsync(clock, cancellationToken).ConfigureAwait(false);
         }
@@ -449,10 +455,10 @@ public sealed partial class VirtualModem
                 octets += written;
                 if (!call.HasEnded)
                 {
-                    transmission.Send(scratch.AsSpan(0, written).ToArray());
+                    call.Send(this, transmission, scratch.AsSpan(0, written).ToArray());
                 }
 
-                clock = Max(clock, _time.GetUtcNow()) + modulation.TimeFor(written);
+                clock = Max(clock, _time.GetUtcNow()) + Scaled(modulation.TimeFor(written));
                 if (RealTime && clock - _time.GetUtcNow() > PacingSlack)
                 {
                     // Hold the DTE back to line speed: its writes block on the full port buffer meanwhile.
@@ -535,7 +541,7 @@ public sealed partial class VirtualModem
 
         if (RealTime)
         {
-            await DelayUntilAsync(carrier.StartedAt + carrier.Modulation.TrainingTime, cancellationToken).ConfigureAwait(false);
+            await DelayUntilAsync(carrier.StartedAt + Scaled(carrier.Modulation.TrainingTime), cancellationToken).ConfigureAwait(false);
         }
 
         await WriteResultAsync(ResultCode.Connect, cancellationToken).ConfigureAwait(false);
@@ -557,7 +563,8 @@ public sealed partial class VirtualModem
                 for (var offset = 0; offset < data.Length; offset += 4096)
                 {
                     var part = data.AsSpan(offset, Math.Min(4096, data.Length - offset));
-                    var n = DleStuffing.Stuff(part, stuffed);
+                    // +FDD=1: a pair of data DLEs goes to the DTE as <DLE><SUB> (T.31 double escape).
+                    var n = DleStuffing.Stuff(part, stuffed, useSub: _doubleEscape == 1);
                     await WriteAsync(stuffed.AsSpan(0, n).ToArray(), cancellationToken).ConfigureAwait(false);
                 }
 
@@ -570,7 +577,13 @@ public sealed partial class VirtualModem
 
             if (carrier.EndedAt is not null && carrier.Data.Count == 0)
             {
-                await WriteAsync([Dle.Escape, Dle.Etx], cancellationToken).ConfigureAwait(false);
+                // A demodulator needs a few milliseconds to notice the carrier has gone and delivers what it decoded
+                // meanwhile (zeros here, fill to a T.4 decoder). DTEs rely on it: efax only sees the RTC when bits
+                // follow it, and real modems always give some.
+                var tail = new byte[Math.Max(4, modulation.BitRate * CarrierLossDetectionMilliseconds / 8000) + 2];
+                tail[^2] = Dle.Escape;
+                tail[^1] = Dle.Etx;
+                await WriteAsync(tail, cancellationToken).ConfigureAwait(false);
                 return ResultCode.NoCarrier;
             }
         }
@@ -595,7 +608,7 @@ public sealed partial class VirtualModem
     {
         if (RealTime)
         {
-            await Task.Delay(duration, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Scaled(duration), _time, cancellationToken).ConfigureAwait(false);
         }
 
         return ResultCode.Ok;
@@ -619,7 +632,7 @@ public sealed partial class VirtualModem
                 return ResultCode.Ok;
             }
 
-            var heard = await WaitForAsync(() => CarrierOn(call), abortOnDte: true, duration, cancellationToken).ConfigureAwait(false);
+            var heard = await WaitForAsync(() => CarrierOn(call), abortOnDte: true, Scaled(duration), cancellationToken).ConfigureAwait(false);
             if (heard != WaitResult.Ready)
             {
                 return ResultCode.Ok;
@@ -649,6 +662,9 @@ public sealed partial class VirtualModem
 
         return false;
     }
+
+    /// <summary>A line duration in this exchange's time: divided by <see cref="PstnOptions.Speedup"/>.</summary>
+    private TimeSpan Scaled(TimeSpan duration) => duration / _pstn.Options.Speedup;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

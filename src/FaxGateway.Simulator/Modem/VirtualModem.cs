@@ -42,6 +42,7 @@ public sealed partial class VirtualModem
     private Task? _runTask;
     private string _lastCommand = string.Empty;
     private long _rxImageBytes;
+    private long _ignoredBytes;
     private volatile bool _wedged;
     private volatile bool _unplugged;
 
@@ -119,6 +120,12 @@ public sealed partial class VirtualModem
         _runCts?.Cancel();
         Unplugged?.Invoke(this);
     }
+
+    /// <summary>Raised with every AT command line the DTE sends, before it runs (for traces and tests).</summary>
+    public event Action<VirtualModem, string>? CommandReceived;
+
+    /// <summary>Raised with the running total of bytes a wedged modem swallowed (so tests know it saw them).</summary>
+    internal event Action<long>? InputIgnored;
 
     /// <summary>Raised by <see cref="Unplug"/>, so a pty host can remove the device node.</summary>
     public event Action<VirtualModem>? Unplugged;
@@ -293,6 +300,7 @@ public sealed partial class VirtualModem
             {
                 if (_wedged)
                 {
+                    InputIgnored?.Invoke(++_ignoredBytes);
                     continue;
                 }
 
@@ -389,6 +397,7 @@ public sealed partial class VirtualModem
         }
 
         _lastCommand = line;
+        CommandReceived?.Invoke(this, line);
         var body = line[(at + 2)..];
         var infos = new List<string>();
         var pos = 0;
@@ -398,7 +407,8 @@ public sealed partial class VirtualModem
             var c = char.ToUpperInvariant(body[pos++]);
             switch (c)
             {
-                case ' ':
+                case ' ' or ';':
+                    // Spaces are ignored; a semicolon separates commands (V.250 5.4.1).
                     break;
                 case 'D':
                     await WriteInfosAsync(infos, cancellationToken).ConfigureAwait(false);
