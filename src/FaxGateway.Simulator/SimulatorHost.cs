@@ -110,7 +110,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             }
 
             // The device node goes at once, as /dev/ttyACM0 does when the USB plug is pulled.
-            TryDelete(entry.Link);
+            TryDelete(entry.Link, entry.Pty.SlavePath);
             _unplugs.Add(Task.Run(async () =>
             {
                 await modem.StopAsync().ConfigureAwait(false);
@@ -119,11 +119,15 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
     }
 
-    private static void TryDelete(string link)
+    private static void TryDelete(string link, string target)
     {
         try
         {
-            File.Delete(link);
+            // Only our own link: another simulator may have taken the name since.
+            if (new FileInfo(link).LinkTarget == target)
+            {
+                File.Delete(link);
+            }
         }
         catch (IOException)
         {
@@ -151,7 +155,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         await Task.WhenAll(unplugs).ConfigureAwait(false);
         foreach (var (pty, link) in ptys)
         {
-            TryDelete(link);
+            TryDelete(link, pty.SlavePath);
             pty.Dispose();
         }
 

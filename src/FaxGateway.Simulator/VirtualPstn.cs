@@ -16,7 +16,7 @@ namespace FaxGateway.Simulator;
 /// await using var pstn = new VirtualPstn(new PstnOptions { RealTime = false });
 /// var a = pstn.AddModem();            // answers 5550100
 /// var b = pstn.AddModem();            // answers 5550101
-/// Stream portA = a.OpenPort();        // what a driver would get from SerialPort.BaseStream
+/// Stream portA = a.OpenPort();        // the transport a driver would otherwise get from a serial port
 /// </code>
 /// </example>
 public sealed partial class VirtualPstn : IAsyncDisposable

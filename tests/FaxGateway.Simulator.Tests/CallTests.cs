@@ -181,12 +181,14 @@ public sealed class CallTests : IAsyncLifetime
         await _a.SendAsync(DleStuffing.StuffAndTerminate(page));
         await _a.ExpectAsync("\r\nOK\r\n");
 
+        await _b.CommandAsync("AT+FDD=1");
         await _b.CommandAsync("AT+FRH=3", "+FCERROR");
         await _b.CommandAsync("AT+FRM=146", "+FCERROR");
         await _b.SendAsync("AT+FRM=96\r");
         await _b.ExpectAsync("\r\nCONNECT\r\n");
         var received = (await _b.ExpectAsync("\r\nNO CARRIER\r\n")).Select(c => (byte)c).ToArray();
-        var stuffed = DleStuffing.Stuff(page);
+        var stuffed = DleStuffing.Stuff(page, useSub: true);
+        Assert.Equal([Dle.Escape, Dle.Sub, Dle.Etx], stuffed[10..13]);
         Assert.Equal(stuffed, received[..stuffed.Length]);
 
         // Then what the demodulator decodes while it notices the carrier loss (10 ms at 9600 bit/s), and <DLE><ETX>.

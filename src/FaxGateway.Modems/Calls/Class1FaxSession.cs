@@ -22,6 +22,7 @@ internal sealed class Class1FaxSession
     private readonly TimeProvider _time;
     private readonly T30Timers _timers;
     private bool _lastWasTransmit;
+    private long _frameArrived;
 
     public Class1FaxSession(Class1Modem modem, T30Session session, T30Timers timers)
     {
@@ -33,6 +34,12 @@ internal sealed class Class1FaxSession
 
     /// <summary>Raised with each batch of engine commands (for tracing and the response-time benchmark).</summary>
     public event Action<IReadOnlyList<T30Command>>? Commands;
+
+    /// <summary>
+    /// Raised when we start answering a frame: the time from the frame being in our hands (its receive returned) to the
+    /// first command of our response going to the modem. The T.30 turnaround silence (+FRS) comes after this point.
+    /// </summary>
+    public event Action<TimeSpan>? ResponseLatency;
 
     /// <summary>
     /// Runs the session to its end and hangs up. The caller's modem is in implicit +FRH=3 after ATD's CONNECT, the
@@ -63,6 +70,7 @@ internal sealed class Class1FaxSession
                         break;
                     default:
                         armed = null;
+                        ReportLatency();
                         await SilenceAsync(silence, cancellationToken).ConfigureAwait(false);
                         silence = null;
                         await TransmitAsync(command, cancellationToken).ConfigureAwait(false);
@@ -130,6 +138,15 @@ internal sealed class Class1FaxSession
         }
 
         return _session.Result!;
+    }
+
+    private void ReportLatency()
+    {
+        if (_frameArrived != 0)
+        {
+            ResponseLatency?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(_frameArrived));
+            _frameArrived = 0;
+        }
     }
 
     private void Trace(IReadOnlyList<T30Command> batch)
@@ -241,6 +258,7 @@ internal sealed class Class1FaxSession
     {
         var result = await _modem.ReceiveFrameAsync(UntilDeadline(_timers.T2), cancellationToken).ConfigureAwait(false);
         _lastWasTransmit = false;
+        _frameArrived = result.Status == HdlcReceiveStatus.Frame ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         return result.Status switch
         {
             HdlcReceiveStatus.Frame => _session.OnFrame(result.Frame, result.FcsOk),
@@ -253,6 +271,7 @@ internal sealed class Class1FaxSession
     {
         var (status, receiver) = await _modem.StartImageReceiveAsync(Carrier(tcf.Rate, shortTraining: false), msbFirstData: false, UntilDeadline(_timers.T2), cancellationToken).ConfigureAwait(false);
         _lastWasTransmit = false;
+        _frameArrived = 0;
         switch (status)
         {
             case ImageReceiveStatus.Connected:
@@ -262,6 +281,8 @@ internal sealed class Class1FaxSession
                     data = await receiver!.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                // CFR/FTT answers the TCF: its end is what the response time counts from.
+                _frameArrived = System.Diagnostics.Stopwatch.GetTimestamp();
                 return _session.OnTcf(TcfStatistics.Measure(data));
             case ImageReceiveStatus.CarrierMismatch or ImageReceiveStatus.HdlcInstead:
                 // V.21 instead of TCF: the sender is repeating DCS. Read it; the engine takes it as a new DCS.
@@ -275,6 +296,7 @@ internal sealed class Class1FaxSession
     {
         var (status, receiver) = await _modem.StartImageReceiveAsync(Carrier(image.Rate, image.ShortTraining), msbFirstData: false, UntilDeadline(_timers.T2), cancellationToken).ConfigureAwait(false);
         _lastWasTransmit = false;
+        _frameArrived = 0;
         switch (status)
         {
             case ImageReceiveStatus.Connected:

@@ -61,6 +61,9 @@ public sealed partial class FaxLine : IAsyncDisposable
     /// <summary>Raised with each batch of T.30 commands the engine issues (Class 1), for tracing and measurements.</summary>
     public event Action<IReadOnlyList<T30Command>>? T30Commands;
 
+    /// <summary>Class 1: time from a received frame to the start of our response (see <see cref="Class1FaxSession.ResponseLatency"/>).</summary>
+    internal event Action<TimeSpan>? ResponseLatency;
+
     private TimeProvider Time => Connection.Time;
 
     /// <summary>Opens <paramref name="device"/> (a serial device or pty path, or tcp://host:port) with <paramref name="profile"/>.</summary>
@@ -247,6 +250,11 @@ public sealed partial class FaxLine : IAsyncDisposable
         if (T30Commands is { } trace)
         {
             runner.Commands += trace;
+        }
+
+        if (ResponseLatency is { } latency)
+        {
+            runner.ResponseLatency += latency;
         }
 
         FaxCallResult result;

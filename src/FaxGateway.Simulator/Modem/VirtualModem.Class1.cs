@@ -183,6 +183,11 @@ public sealed partial class VirtualModem
             return ResultCode.Ok;
         }
 
+        if (InClass2)
+        {
+            return await Class2DialAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!InClass1)
         {
             // Data mode would need a data modem at the far end: none on a fax line.
@@ -215,6 +220,11 @@ public sealed partial class VirtualModem
         }
 
         _hadCall = true;
+        if (InClass2)
+        {
+            return await Class2AnswerAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!InClass1)
         {
             HangUpCurrentCall();
@@ -381,7 +391,10 @@ public sealed partial class VirtualModem
         }
 
         await WriteResultAsync(ResultCode.Connect, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(DleStuffing.StuffAndTerminate(frame.Octets), cancellationToken).ConfigureAwait(false);
+        var frameOut = (_options.Quirks & ModemQuirks.HdlcDleNotDoubled) != 0
+            ? frame.Octets
+            : DleStuffing.Stuff(frame.Octets, useSub: _doubleEscape == 1);
+        await WriteAsync([.. frameOut, Dle.Escape, Dle.Etx], cancellationToken).ConfigureAwait(false);
         if (!frame.FcsValid)
         {
             if (carrier.IsDrained)
@@ -433,7 +446,7 @@ public sealed partial class VirtualModem
 
         var transmission = call.StartTransmission(this, modulation);
         var clock = _time.GetUtcNow() + (RealTime ? Scaled(modulation.TrainingTime) : TimeSpan.Zero);
-        if (RealTime)
+        if (RealTime && (_options.Quirks & ModemQuirks.EarlyTransmitConnect) == 0)
         {
             await DelayUntilAsync(clock, cancellationToken).ConfigureAwait(false);
         }
@@ -560,7 +573,8 @@ public sealed partial class VirtualModem
                 for (var offset = 0; offset < data.Length; offset += 4096)
                 {
                     var part = data.AsSpan(offset, Math.Min(4096, data.Length - offset));
-                    var n = DleStuffing.Stuff(part, stuffed);
+                    // +FDD=1: a pair of data DLEs goes to the DTE as <DLE><SUB> (T.31 double escape).
+                    var n = DleStuffing.Stuff(part, stuffed, useSub: _doubleEscape == 1);
                     await WriteAsync(stuffed.AsSpan(0, n).ToArray(), cancellationToken).ConfigureAwait(false);
                 }
 

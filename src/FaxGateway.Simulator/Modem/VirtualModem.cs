@@ -42,6 +42,7 @@ public sealed partial class VirtualModem
     private Task? _runTask;
     private string _lastCommand = string.Empty;
     private long _rxImageBytes;
+    private long _ignoredBytes;
     private volatile bool _wedged;
     private volatile bool _unplugged;
 
@@ -122,6 +123,9 @@ public sealed partial class VirtualModem
 
     /// <summary>Raised with every AT command line the DTE sends, before it runs (for traces and tests).</summary>
     public event Action<VirtualModem, string>? CommandReceived;
+
+    /// <summary>Raised with the running total of bytes a wedged modem swallowed (so tests know it saw them).</summary>
+    internal event Action<long>? InputIgnored;
 
     /// <summary>Raised by <see cref="Unplug"/>, so a pty host can remove the device node.</summary>
     public event Action<VirtualModem>? Unplugged;
@@ -257,7 +261,7 @@ public sealed partial class VirtualModem
         _echo = true;
         _verbose = true;
         _quiet = false;
-        _faxClass = "0";
+        SelectClass("0");
         _adaptiveReception = 0;
         _carrierLossTimeout = 0;
         _inactivityTimeout = 0;
@@ -296,6 +300,7 @@ public sealed partial class VirtualModem
             {
                 if (_wedged)
                 {
+                    InputIgnored?.Invoke(++_ignoredBytes);
                     continue;
                 }
 
@@ -584,7 +589,7 @@ public sealed partial class VirtualModem
             case "FCLASS":
                 if (isTest)
                 {
-                    infos.Add("0,1,1.0");
+                    infos.Add(_options.FaxClasses);
                     return (ResultCode.Ok, null);
                 }
 
@@ -594,9 +599,9 @@ public sealed partial class VirtualModem
                     return (ResultCode.Ok, null);
                 }
 
-                if (isSet && value is "0" or "1" or "1.0")
+                if (isSet && (value == "0" || OffersClass(value)))
                 {
-                    _faxClass = value;
+                    SelectClass(value);
                     return (ResultCode.Ok, null);
                 }
 
@@ -614,6 +619,11 @@ public sealed partial class VirtualModem
 
             case "VCID":
                 return Setting(ref _callerIdMode, 0, 2, "(0-2)", isTest, isQuery, number, isSet, infos);
+        }
+
+        if (InClass2)
+        {
+            return Class2Command(name, value, number, isTest, isQuery, isSet, infos);
         }
 
         if (!InClass1)
