@@ -52,6 +52,32 @@ public sealed class QueueStorageTests
     }
 
     [Fact]
+    public async Task Higher_priority_goes_first_and_a_level_with_nothing_due_does_not_block_lower_ones()
+    {
+        await using var storage = await new StorageFixture().StartAsync();
+        var repo = storage.Get<IJobRepository>();
+        var normal = (await storage.ScheduleAsync(0, Now.AddMinutes(-5), "+41445550501"))[0];
+        var urgent = (await storage.ScheduleAsync(5, Now, "+41445550502"))[0];
+        await storage.ScheduleAsync(9, Now.AddHours(1), "+41445550503", "+41445550504");
+        var low = (await storage.ScheduleAsync(-3, Now.AddMinutes(-60), "+41445550505"))[0];
+        Assert.Equal(urgent.Id, (await repo.ClaimNextAsync(new JobClaim("l", "s1", Now, 1), CancellationToken.None))!.Id);
+        Assert.Equal(normal.Id, (await repo.ClaimNextAsync(new JobClaim("l", "s2", Now, 1), CancellationToken.None))!.Id);
+        Assert.Equal(low.Id, (await repo.ClaimNextAsync(new JobClaim("l", "s3", Now, 1), CancellationToken.None))!.Id);
+        Assert.Null(await repo.ClaimNextAsync(new JobClaim("l", "s4", Now, 1), CancellationToken.None));
+        Assert.Equal(Now.AddHours(1), await repo.NextDueAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_line_never_claims_a_job_for_its_own_number()
+    {
+        await using var storage = await new StorageFixture().StartAsync();
+        var repo = storage.Get<IJobRepository>();
+        await storage.ScheduleAsync("+41445550601");
+        Assert.Null(await repo.ClaimNextAsync(new JobClaim("l1", "s", Now, 1, "+41445550601"), CancellationToken.None));
+        Assert.NotNull(await repo.ClaimNextAsync(new JobClaim("l2", "s", Now, 1, "+41445550602"), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_completion_of_a_job_that_moved_on_changes_nothing()
     {
         await using var storage = await new StorageFixture().StartAsync();

@@ -38,7 +38,9 @@ internal sealed class StorageFixture : IAsyncDisposable
     }
 
     /// <summary>Submits <paramref name="destinations"/> as one outbox entry with scheduled jobs.</summary>
-    public async Task<IReadOnlyList<FaxJob>> ScheduleAsync(params string[] destinations)
+    public Task<IReadOnlyList<FaxJob>> ScheduleAsync(params string[] destinations) => ScheduleAsync(0, Now, destinations);
+
+    public async Task<IReadOnlyList<FaxJob>> ScheduleAsync(int priority, DateTimeOffset notBefore, params string[] destinations)
     {
         var entry = new OutboxEntry
         {
@@ -50,7 +52,7 @@ internal sealed class StorageFixture : IAsyncDisposable
             return new FaxJob
             {
                 Id = FaxIds.NewLong(), OutboxId = entry.Id, AccountId = AccountId, Origin = JobOrigin.FaxPlus, Destination = d, From = entry.From,
-                State = JobState.Scheduled, NotBefore = Now, KillAt = Now.AddHours(3), HookId = hook, SessionId = hook, CreatedAt = Now, UpdatedAt = Now,
+                State = JobState.Scheduled, NotBefore = notBefore, KillAt = notBefore.AddHours(3), Priority = priority, HookId = hook, SessionId = hook, CreatedAt = Now, UpdatedAt = Now,
                 DocumentFileId = "doc", PageCount = 1,
             };
         }).ToList();
