@@ -212,13 +212,16 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
             await TransitionAsync(c, t, "outbox_id = @outboxId AND state = 'converting'", JobState.Scheduled, new { outboxId }, now).ConfigureAwait(false);
         }, cancellationToken);
 
-    public Task<FaxJob?> ClaimNextAsync(string lineId, string newSessionId, DateTimeOffset now, int maxPerDestination, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, t) =>
+    public Task<FaxJob?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return db.WriteAsync(async (c, t) =>
         {
             // The first attempt keeps session id = hook id (FAX.PLUS: hook.id == data.id on the first try).
             var row = await c.QuerySingleOrDefaultAsync<JobRow>(SqliteDialect.ClaimNextJob, new
             {
-                lineId, newSessionId, now = Codec.Ms(now), maxPerDestination,
+                lineId = claim.LineId, newSessionId = claim.NewSessionId, now = Codec.Ms(claim.Now), maxPerDestination = claim.MaxPerDestination,
+                exclude = claim.ExcludeDestination ?? "",
             }, t).ConfigureAwait(false);
             if (row is null)
             {
@@ -226,9 +229,10 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
             }
 
             await c.ExecuteAsync("INSERT INTO job_state_changes (job_id, outbox_id, state, at) VALUES (@Id, @OutboxId, 'sending', @at)",
-                new { row.Id, row.OutboxId, at = Codec.Ms(now) }, t).ConfigureAwait(false);
+                new { row.Id, row.OutboxId, at = Codec.Ms(claim.Now) }, t).ConfigureAwait(false);
             return row.ToModel();
         }, cancellationToken);
+    }
 
     public Task<bool> RescheduleAsync(string jobId, AttemptRecord attempt, int failuresOfKind, DateTimeOffset notBefore, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
@@ -345,6 +349,12 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
 /// <summary>The SQL that differs between engines. A PostgreSQL engine claims with FOR UPDATE SKIP LOCKED instead.</summary>
 internal static class SqliteDialect
 {
+    /// <remarks>
+    /// The candidate is found level by level: the distinct priorities come from index seeks (MAX below the
+    /// previous one), and within a level the first due job is a range seek on (priority, not_before). So a
+    /// tick costs a few index lookups whatever the number of waiting jobs; only due jobs whose destination is
+    /// already at its limit are stepped over.
+    /// </remarks>
     public const string ClaimNextJob = """
         UPDATE jobs SET state = 'sending', line_id = @lineId, attempts = attempts + 1, updated_at = @now,
           session_id = CASE WHEN attempts = 0 THEN session_id ELSE @newSessionId END
@@ -359,6 +369,19 @@ internal static class SqliteDialect
                  OR NOT EXISTS (SELECT 1 FROM lines o WHERE o.id <> @lineId AND o.number = j.from_number AND o.number <> j.destination
                                 AND o.can_send = 1 AND o.health = 'in_service'))
           ORDER BY j.priority DESC, j.not_before, j.rowid
+          WITH RECURSIVE levels(p) AS (
+            SELECT MAX(priority) FROM jobs WHERE state = 'scheduled'
+            UNION ALL
+            SELECT (SELECT MAX(priority) FROM jobs WHERE state = 'scheduled' AND priority < levels.p) FROM levels WHERE levels.p IS NOT NULL
+          )
+          SELECT candidate FROM (
+            SELECT (SELECT j.id FROM jobs j
+                    WHERE j.state = 'scheduled' AND j.priority = levels.p AND j.not_before <= @now AND j.destination <> @exclude
+                      AND (SELECT COUNT(*) FROM jobs s WHERE s.state = 'sending' AND s.destination = j.destination) < @maxPerDestination
+                    ORDER BY j.not_before, j.rowid
+                    LIMIT 1) AS candidate
+            FROM levels WHERE levels.p IS NOT NULL)
+          WHERE candidate IS NOT NULL
           LIMIT 1)
         RETURNING *
         """;
