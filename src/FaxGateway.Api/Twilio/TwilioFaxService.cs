@@ -330,7 +330,7 @@ public sealed partial class TwilioFaxService(
         string? relativePath = null;
         try
         {
-            var temporary = store.CreateTemporaryPath(".part");
+            var temporary = store.CreateTemporaryPath("part");
             FetchedMedia media;
             try
             {
@@ -347,7 +347,7 @@ public sealed partial class TwilioFaxService(
             }
 
             fileId = FaxIds.NewLong();
-            (relativePath, var size) = store.Commit(temporary, fileId, media.Extension);
+            (relativePath, var size) = store.Commit(temporary, fileId, media.Extension.TrimStart('.'));
             await files.AddAsync(new StoredFile
             {
                 Id = fileId,

@@ -3,6 +3,7 @@ using FaxGateway.Core.Twilio;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FaxGateway.Api.Twilio;
 
@@ -16,10 +17,16 @@ public sealed partial class TwilioInboundWorker(
     TwilioFaxService service,
     IServiceProvider services,
     TimeProvider time,
+    IOptions<TwilioOptions> options,
     ILogger<TwilioInboundWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.BackgroundWorkers)
+        {
+            return;
+        }
+
         await foreach (var completion in handler.Completions.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             try
