@@ -29,6 +29,15 @@ public static class CoreServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The converting step and the PDF downloads over the Documents layer.</summary>
+    public static IServiceCollection AddDocumentsLayer(this IServiceCollection services)
+    {
+        services.AddOptions<Documents.DocumentOptions>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Documents.DocumentOptions>>().Value);
+        services.TryAddSingleton<Documents.IFaxDocumentRenderer, Documents.DocumentsFaxRenderer>();
+        return services.AddDocumentConversion<Documents.DocumentsFaxConverter>();
+    }
+
     /// <summary>Runs the converting step with <typeparamref name="TConverter"/>.</summary>
     public static IServiceCollection AddDocumentConversion<TConverter>(this IServiceCollection services)
         where TConverter : class, Documents.IFaxDocumentConverter

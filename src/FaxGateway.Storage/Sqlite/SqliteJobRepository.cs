@@ -188,7 +188,7 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
                 SELECT o.* FROM outbox o
                 WHERE o.document_file_id IS NULL AND o.open_jobs > 0
                   AND EXISTS (SELECT 1 FROM jobs j WHERE j.outbox_id = o.id AND j.state = 'submitted')
-                ORDER BY o.submit_time, o.id LIMIT 1
+                ORDER BY o.submit_time, o.rowid LIMIT 1
                 """, transaction: t).ConfigureAwait(false);
             if (row is null)
             {
@@ -352,7 +352,7 @@ internal static class SqliteDialect
           SELECT j.id FROM jobs j
           WHERE j.state = 'scheduled' AND j.not_before <= @now
             AND (SELECT COUNT(*) FROM jobs s WHERE s.state = 'sending' AND s.destination = j.destination) < @maxPerDestination
-          ORDER BY j.priority DESC, j.not_before, j.id
+          ORDER BY j.priority DESC, j.not_before, j.rowid
           LIMIT 1)
         RETURNING *
         """;

@@ -10,6 +10,7 @@ internal static class CliVerbs
         yield return VersionCommand.Create();
         yield return RunCommand.Create();
         yield return TokenCommand.Create();
+        yield return DocCommand.Create();
         yield return NumberCommand.Create();
         yield return TwilioCommand.Create();
     }

@@ -71,6 +71,8 @@ internal static class DaemonHost
         services.AddFaxGatewayCore();
         services.Configure<QueueOptions>(configuration.GetSection(QueueOptions.SectionName));
         services.Configure<LineOptions>(configuration.GetSection(LineOptions.SectionName));
+        services.AddDocumentsLayer();
+        services.Configure<Core.Documents.DocumentOptions>(configuration.GetSection(Core.Documents.DocumentOptions.SectionName));
         services.AddFaxPlusApi();
         services.Configure<ApiOptions>(configuration.GetSection(ApiOptions.SectionName));
         services.AddTwilioSqliteStorage();

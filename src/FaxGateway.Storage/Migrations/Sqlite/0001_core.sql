@@ -119,7 +119,7 @@ CREATE TABLE jobs (
   finished_at INTEGER NULL
 );
 -- The claim walks this index from the most urgent due job: its cost does not grow with the queue.
-CREATE INDEX jobs_due ON jobs(priority DESC, not_before, id) WHERE state = 'scheduled';
+CREATE INDEX jobs_due ON jobs(priority DESC, not_before) WHERE state = 'scheduled';
 CREATE INDEX jobs_sending_destination ON jobs(destination) WHERE state = 'sending';
 CREATE INDEX jobs_outbox ON jobs(outbox_id);
 CREATE INDEX jobs_open_kill ON jobs(kill_at) WHERE state IN ('submitted', 'converting', 'scheduled');

@@ -1,0 +1,80 @@
+using System.Threading.Channels;
+using FaxGateway.Core.Lines;
+using FaxGateway.Core.Model;
+using FaxGateway.Imaging;
+
+namespace FaxGateway.Tests.Daemon;
+
+/// <summary>
+/// A test double of the line port: each send answers with the next scripted outcome; incoming calls
+/// are pushed by the test and received pages are written as a real TIFF-F file.
+/// </summary>
+internal sealed class ScriptedFaxLine(string lineId) : IFaxLine
+{
+    private readonly Queue<Func<OutboundFax, FaxSendResult>> _sends = new();
+    private readonly Channel<IncomingCall> _calls = Channel.CreateUnbounded<IncomingCall>();
+
+    public string LineId { get; } = lineId;
+    public List<OutboundFax> Sent { get; } = [];
+    public int RejectedCalls { get; private set; }
+    public bool ProbeAnswers { get; set; } = true;
+    public int ReceivePages { get; set; } = 1;
+
+    public static readonly DateTimeOffset Start = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+    public void Script(Func<OutboundFax, FaxSendResult> outcome) => _sends.Enqueue(outcome);
+
+    /// <summary>Every page confirmed by MCF.</summary>
+    public void ScriptSuccess() => Script(f => Result(FailureKind.None, f.PageCount, f.PageCount));
+
+    public void ScriptFailure(FailureKind failure, int confirmed = 0) => Script(f => Result(failure, f.PageCount, confirmed));
+
+    public static FaxSendResult Result(FailureKind failure, int pageCount, int confirmed, PageConfirmation after = PageConfirmation.NotSent) => new()
+    {
+        Failure = failure,
+        Pages = [.. Enumerable.Range(1, pageCount).Select(n => new PageOutcome(n, n <= confirmed ? PageConfirmation.Mcf : after))],
+        RemoteIdent = "+41 44 555 0000",
+        HangupReason = failure.ToString(),
+        StartedAt = Start,
+        Duration = TimeSpan.FromSeconds(30),
+    };
+
+    public void Ring(IncomingCall call) => _calls.Writer.TryWrite(call);
+
+    public Task<FaxSendResult> SendAsync(OutboundFax fax, CancellationToken cancellationToken)
+    {
+        Assert.True(File.Exists(fax.TiffPath), "the line gets an existing TIFF-F file");
+        Sent.Add(fax);
+        Assert.True(_sends.Count > 0, "an unscripted send");
+        return Task.FromResult(_sends.Dequeue()(fax));
+    }
+
+    public async Task<IncomingCall> WaitForCallAsync(CancellationToken cancellationToken) => await _calls.Reader.ReadAsync(cancellationToken);
+
+    public Task<FaxReceiveResult> ReceiveAsync(IncomingCall call, ReceiveTarget target, CancellationToken cancellationToken)
+    {
+        if (ReceivePages > 0)
+        {
+            TiffFax.Write(target.TiffPath, Enumerable.Range(0, ReceivePages).Select(_ => new PageRaster(1728, 100)), FaxCodingOptions.Mmr);
+        }
+
+        return Task.FromResult(new FaxReceiveResult
+        {
+            Failure = FailureKind.None,
+            PagesReceived = ReceivePages,
+            RemoteIdent = "SENDER",
+            StartedAt = Start,
+            Duration = TimeSpan.FromSeconds(20),
+        });
+    }
+
+    public Task RejectAsync(IncomingCall call, CancellationToken cancellationToken)
+    {
+        RejectedCalls++;
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(ProbeAnswers);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
