@@ -188,4 +188,7 @@ public interface IFileContentStore
     string GetFullPath(string relativePath);
     Stream OpenRead(string relativePath);
     void Delete(string relativePath);
+
+    /// <summary>Removes temporary files a crash left behind (nothing references them); returns how many.</summary>
+    int CleanTemporary();
 }

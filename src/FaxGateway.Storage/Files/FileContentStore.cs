@@ -79,7 +79,6 @@ public sealed class FileContentStore : IFileContentStore
         }
     }
 
-    /// <summary>Removes temporary files a crash left behind (nothing references them).</summary>
     public int CleanTemporary()
     {
         var count = 0;
