@@ -64,6 +64,7 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
     private static Task<LocalWebApp> StartAppAsync(TestAccount account) => LocalWebApp.StartAsync(account.Twilio.AuthToken, (a, _) =>
     {
         a.MapGet("/doc.pdf", () => Results.Bytes(Http.Pdf, "application/octet-stream"));
+        a.MapGet("/doc.tif", () => Results.Bytes(TwilioGatewayFactory.Corpus("fax-tiff/G31D.TIF"), "application/octet-stream"));
         a.MapGet("/missing.pdf", () => Results.NotFound());
         a.MapPost("/status", () => Results.NoContent());
     });
@@ -172,13 +173,13 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
         await using var app = await StartAppAsync(account);
         var service = factory.Get<TwilioFaxService>();
         var jobs = factory.Get<IJobRepository>();
-        var sid = (await CreateAsync(account, app)).GetProperty("sid").GetString()!;
+        var sid = (await JsonAsync(await account.Basic.PostAsync("/v1/Faxes", Form(("To", To), ("MediaUrl", app.Url("/doc.tif")), ("StatusCallback", app.Url("/status")))), HttpStatusCode.Created)).GetProperty("sid").GetString()!;
         var sender = factory.Get<CallbackDeliveryService>();
         await sender.DeliverDueAsync(CancellationToken.None);
 
         // processing: MediaUrl fetched (signed GET), stored as an upload, one queue job submitted.
         Assert.Equal(1, await service.ProcessOpenAsync(CancellationToken.None));
-        var fetch = Assert.Single(app.Requests, r => r.Path == "/doc.pdf");
+        var fetch = Assert.Single(app.Requests, r => r.Path == "/doc.tif");
         Assert.Equal("GET", fetch.Method);
         Assert.True(fetch.SignatureValid);
         var fax = await factory.Get<ITwilioRepository>().GetFaxAsync(account.Account.Id, sid, CancellationToken.None);
@@ -192,11 +193,12 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
         var outbox = await JsonAsync(await account.FaxPlus.GetAsync("/v3/accounts/self/outbox"), HttpStatusCode.OK);
         Assert.Contains(To, Strings(outbox));
 
-        // The queue converts and a line sends: every page confirmed by MCF.
+        // The daemon converts the fetched TIFF for real, then a line sends it: every page confirmed by MCF.
+        Assert.True(await factory.ConvertNextAsync());
         var now = factory.Time.GetUtcNow();
-        var entry = await jobs.ClaimForConversionAsync(now, CancellationToken.None);
-        await jobs.MarkConvertedAsync(entry!.Id, Converted(entry, 2), 2, now, CancellationToken.None);
         var claimed = await jobs.ClaimNextAsync("line-1", "session" + sid[2..12], now, 1, CancellationToken.None);
+        var pages = claimed!.PageCount;
+        Assert.True(pages > 0);
         Assert.Equal(fax.JobId, claimed!.Id);
         await service.ProcessOpenAsync(CancellationToken.None);
         await sender.DeliverDueAsync(CancellationToken.None);
@@ -205,7 +207,7 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
         await factory.Get<JobService>().RecordAttemptAsync(claimed, new FaxSendResult
         {
             Failure = FailureKind.None,
-            Pages = [new PageOutcome(1, PageConfirmation.Mcf), new PageOutcome(2, PageConfirmation.Mcf)],
+            Pages = [.. Enumerable.Range(1, pages).Select(n => new PageOutcome(n, PageConfirmation.Mcf))],
             RemoteIdent = "REMOTE CSI",
             StartedAt = now,
             Duration = TimeSpan.FromSeconds(38),
@@ -214,7 +216,7 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
 
         var delivered = await JsonAsync(await account.Basic.GetAsync($"/v1/Faxes/{sid}"), HttpStatusCode.OK);
         Assert.Equal("delivered", delivered.GetProperty("status").GetString());
-        Assert.Equal(2, delivered.GetProperty("num_pages").GetInt32());
+        Assert.Equal(pages, delivered.GetProperty("num_pages").GetInt32());
         Assert.Equal(38, delivered.GetProperty("duration").GetInt32());
         Assert.StartsWith("ME", delivered.GetProperty("media_sid").GetString(), StringComparison.Ordinal);
 
@@ -224,8 +226,8 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
         Assert.Equal(["queued", "processing", "sending", "delivered"], callbacks.Select(c => c.FormValue("FaxStatus")));
         Assert.All(callbacks, c => Assert.True(c.SignatureValid));
         Assert.All(callbacks, c => Assert.Equal(sid, c.FormValue("FaxSid")));
-        Assert.All(callbacks, c => Assert.Equal(app.Url("/doc.pdf"), c.FormValue("OriginalMediaUrl")));
-        Assert.Equal("2", callbacks[^1].FormValue("NumPages"));
+        Assert.All(callbacks, c => Assert.Equal(app.Url("/doc.tif"), c.FormValue("OriginalMediaUrl")));
+        Assert.Equal(pages.ToString(System.Globalization.CultureInfo.InvariantCulture), callbacks[^1].FormValue("NumPages"));
         Assert.Equal("REMOTE CSI", callbacks[^1].FormValue("RemoteStationId"));
         Assert.Equal($"https://gateway.example/v1/Faxes/{sid}/Media/{delivered.GetProperty("media_sid").GetString()}", callbacks[^1].FormValue("MediaUrl"));
 
@@ -241,11 +243,11 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
         using var asJson = new HttpRequestMessage(HttpMethod.Get, $"/v1/Faxes/{sid}/Media/{mediaSid}");
         asJson.Headers.Accept.ParseAdd("application/json");
         var media = await JsonAsync(await account.Basic.SendAsync(asJson), HttpStatusCode.OK);
-        Assert.Equal("application/pdf", media.GetProperty("content_type").GetString());
+        Assert.Equal("image/tiff", media.GetProperty("content_type").GetString());
         Assert.Equal(sid, media.GetProperty("fax_sid").GetString());
         var bytes = await account.Basic.GetAsync($"/v1/Faxes/{sid}/Media/{mediaSid}");
-        Assert.Equal("application/pdf", bytes.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(Http.Pdf, await bytes.Content.ReadAsByteArrayAsync());
+        Assert.Equal("image/tiff", bytes.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TwilioGatewayFactory.Corpus("fax-tiff/G31D.TIF"), await bytes.Content.ReadAsByteArrayAsync());
 
         // DeleteFax removes it from both faces.
         Assert.Equal(HttpStatusCode.NoContent, (await account.Basic.DeleteAsync($"/v1/Faxes/{sid}")).StatusCode);

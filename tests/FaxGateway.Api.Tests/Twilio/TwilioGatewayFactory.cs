@@ -3,6 +3,7 @@ using System.Text;
 using FaxGateway.Api.Callbacks;
 using FaxGateway.Api.Twilio;
 using FaxGateway.Core;
+using FaxGateway.Core.Jobs;
 using FaxGateway.Core.Model;
 using FaxGateway.Core.Ports;
 using FaxGateway.Core.Security;
@@ -42,7 +43,8 @@ public sealed class TwilioGatewayFactory : WebApplicationFactory<Program>
                 o.BackgroundWorkers = false;
                 o.PublicBaseUrl = "https://gateway.example";
             });
-            foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(CallbackDeliveryService)).ToList())
+            foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IHostedService)
+                && (d.ImplementationType == typeof(CallbackDeliveryService) || d.ImplementationType == typeof(ConversionService))).ToList())
             {
                 services.Remove(descriptor);
             }
@@ -52,6 +54,21 @@ public sealed class TwilioGatewayFactory : WebApplicationFactory<Program>
     }
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Runs the daemon's real converting step once (the hosted converter is stopped in these tests).</summary>
+    public Task<bool> ConvertNextAsync() => ActivatorUtilities.CreateInstance<ConversionService>(Services).ConvertNextAsync(CancellationToken.None);
+
+    /// <summary>A file of the repository's test corpus.</summary>
+    public static byte[] Corpus(string relativePath)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FaxGateway.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return File.ReadAllBytes(Path.Combine(dir?.FullName ?? throw new InvalidOperationException("FaxGateway.sln not found"), "tests", "corpus", relativePath));
+    }
 
     /// <summary>A new account with a FAX.PLUS bearer client, Twilio credentials and a Basic-authenticated client.</summary>
     public async Task<TestAccount> CreateAccountAsync(string? number = "+41441234567")
