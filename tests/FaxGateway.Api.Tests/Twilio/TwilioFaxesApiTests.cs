@@ -283,6 +283,30 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
     }
 
     [Fact]
+    public async Task Fax_not_sent_within_its_ttl_fails_and_leaves_the_queue()
+    {
+        using var factory = new TwilioGatewayFactory();
+        var account = await factory.CreateAccountAsync();
+        await using var app = await StartAppAsync(account);
+        var service = factory.Get<TwilioFaxService>();
+        var sid = (await CreateAsync(account, app, ("Ttl", "5"))).GetProperty("sid").GetString()!;
+        await service.ProcessOpenAsync(CancellationToken.None);
+        var jobId = (await factory.Get<ITwilioRepository>().GetFaxAsync(account.Account.Id, sid, CancellationToken.None))!.JobId!;
+
+        factory.Time.Advance(TimeSpan.FromMinutes(4));
+        await service.ProcessOpenAsync(CancellationToken.None);
+        Assert.Equal("processing", (await JsonAsync(await account.Basic.GetAsync($"/v1/Faxes/{sid}"), HttpStatusCode.OK)).GetProperty("status").GetString());
+
+        factory.Time.Advance(TimeSpan.FromMinutes(1));
+        await service.ProcessOpenAsync(CancellationToken.None);
+        var fax = await JsonAsync(await account.Basic.GetAsync($"/v1/Faxes/{sid}"), HttpStatusCode.OK);
+        Assert.Equal("failed", fax.GetProperty("status").GetString());
+        Assert.Equal(TwilioErrorCodes.TransmissionError, fax.GetProperty("error_code").GetInt32());
+        Assert.Contains("Ttl", fax.GetProperty("error_message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JobState.Cancelled, (await factory.Get<IJobRepository>().GetJobAsync(jobId, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task Unfetchable_media_fails_the_fax_with_a_callback()
     {
         using var factory = new TwilioGatewayFactory();
@@ -359,6 +383,13 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
         }
 
         await AssertTwilioErrorAsync(await account.Basic.SendAsync(request), HttpStatusCode.NotFound, TwilioErrorCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task Unknown_v1_route_answers_in_twilio_shape()
+    {
+        var account = await _factory.CreateAccountAsync();
+        await AssertTwilioErrorAsync(await account.Basic.GetAsync("/v1/Calls"), HttpStatusCode.NotFound, TwilioErrorCodes.NotFound);
     }
 
     [Fact]
