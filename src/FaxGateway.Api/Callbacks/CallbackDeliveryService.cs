@@ -23,6 +23,7 @@ public sealed partial class CallbackDeliveryService(
     ICallbackQueue queue,
     IHttpClientFactory httpClients,
     CallbackSignal signal,
+    QueueSignal queueSignal,
     IOptions<ApiOptions> options,
     TimeProvider time,
     ILogger<CallbackDeliveryService> logger) : BackgroundService
@@ -35,7 +36,8 @@ public sealed partial class CallbackDeliveryService(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var pulse = signal.Signal.Current;
+            // Woken by its own signal or the queue's (a job ended with callbacks), else it polls.
+            var pulse = Task.WhenAny(signal.Signal.Current, queueSignal.Current);
             try
             {
                 var sent = await DeliverDueAsync(stoppingToken).ConfigureAwait(false);

@@ -272,6 +272,7 @@ public sealed partial class JobService(
         }
 
         await jobs.CompleteAsync(new JobCompletionBatch(completions, callbacks), cancellationToken).ConfigureAwait(false);
+        signal.Pulse();
     }
 
     /// <summary>Fails jobs whose kill time passed; returns how many.</summary>
@@ -332,7 +333,11 @@ public sealed partial class JobService(
     private async Task<bool> CompleteAsync(FaxJob job, JobState finalState, AttemptRecord attempt, DateTimeOffset startedAt, TimeSpan duration, CancellationToken cancellationToken)
     {
         var (completion, callbacks) = await BuildCompletionAsync(job, finalState, attempt, startedAt, duration, cancellationToken).ConfigureAwait(false);
-        return await jobs.CompleteAsync(new JobCompletionBatch([completion], callbacks), cancellationToken).ConfigureAwait(false);
+        var done = await jobs.CompleteAsync(new JobCompletionBatch([completion], callbacks), cancellationToken).ConfigureAwait(false);
+
+        // Wakes the callback sender (and idle lines: a destination may have become free).
+        signal.Pulse();
+        return done;
     }
 
     private async Task<(JobCompletion Completion, IReadOnlyList<CallbackDelivery> Callbacks)> BuildCompletionAsync(

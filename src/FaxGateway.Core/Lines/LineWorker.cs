@@ -69,7 +69,9 @@ public sealed partial class LineWorker(IFaxLine line, FaxLineDescriptor descript
     /// <summary>Claims and sends one job; false when none is due for this line.</summary>
     public async Task<bool> TrySendNextAsync(CancellationToken cancellationToken)
     {
-        var job = await context.Jobs.ClaimNextAsync(LineId, FaxIds.NewShort(), context.Time.GetUtcNow(), context.Queue.MaxConcurrentPerDestination, cancellationToken).ConfigureAwait(false);
+        var claim = new JobClaim(LineId, FaxIds.NewShort(), context.Time.GetUtcNow(), context.Queue.MaxConcurrentPerDestination,
+            PhoneNumbers.TryNormalize(descriptor.Number, out var own) ? own : null);
+        var job = await context.Jobs.ClaimNextAsync(claim, cancellationToken).ConfigureAwait(false);
         if (job is null)
         {
             return false;

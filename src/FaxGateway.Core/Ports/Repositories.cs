@@ -102,7 +102,11 @@ public interface IJobRepository
     /// fewer than <paramref name="maxPerDestination"/> jobs sending, sets it <see cref="JobState.Sending"/>
     /// on <paramref name="lineId"/> with a new session id and one more attempt.
     /// </summary>
-    Task<FaxJob?> ClaimNextAsync(string lineId, string newSessionId, DateTimeOffset now, int maxPerDestination, CancellationToken cancellationToken);
+    Task<FaxJob?> ClaimNextAsync(string lineId, string newSessionId, DateTimeOffset now, int maxPerDestination, CancellationToken cancellationToken) =>
+        ClaimNextAsync(new JobClaim(lineId, newSessionId, now, maxPerDestination), cancellationToken);
+
+    /// <summary>The same claim with every option (e.g. a line never dials its own number).</summary>
+    Task<FaxJob?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken);
 
     /// <summary>Puts a failed attempt's job back to <see cref="JobState.Scheduled"/> not before <paramref name="notBefore"/>.
     /// Only a job still <see cref="JobState.Sending"/> changes; false otherwise.</summary>
@@ -130,6 +134,10 @@ public interface IJobRepository
     /// <summary>Jobs per state, for metrics.</summary>
     Task<IReadOnlyDictionary<JobState, long>> CountByStateAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>What a line asks the queue for: the most urgent due job it may dial.</summary>
+/// <param name="ExcludeDestination">The line's own number: a line never calls itself (it would only get busy).</param>
+public sealed record JobClaim(string LineId, string NewSessionId, DateTimeOffset Now, int MaxPerDestination, string? ExcludeDestination = null);
 
 /// <summary>One job's final state, with the fax record it leaves in history (none for a user's cancel).</summary>
 public sealed record JobCompletion(FaxJob Job, JobState FinalState, AttemptRecord Attempt, FaxRecord? Record);

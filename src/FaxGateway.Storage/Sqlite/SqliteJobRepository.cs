@@ -212,13 +212,16 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
             await TransitionAsync(c, t, "outbox_id = @outboxId AND state = 'converting'", JobState.Scheduled, new { outboxId }, now).ConfigureAwait(false);
         }, cancellationToken);
 
-    public Task<FaxJob?> ClaimNextAsync(string lineId, string newSessionId, DateTimeOffset now, int maxPerDestination, CancellationToken cancellationToken) =>
-        db.WriteAsync(async (c, t) =>
+    public Task<FaxJob?> ClaimNextAsync(JobClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return db.WriteAsync(async (c, t) =>
         {
             // The first attempt keeps session id = hook id (FAX.PLUS: hook.id == data.id on the first try).
             var row = await c.QuerySingleOrDefaultAsync<JobRow>(SqliteDialect.ClaimNextJob, new
             {
-                lineId, newSessionId, now = Codec.Ms(now), maxPerDestination,
+                lineId = claim.LineId, newSessionId = claim.NewSessionId, now = Codec.Ms(claim.Now), maxPerDestination = claim.MaxPerDestination,
+                exclude = claim.ExcludeDestination ?? "",
             }, t).ConfigureAwait(false);
             if (row is null)
             {
@@ -226,9 +229,10 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
             }
 
             await c.ExecuteAsync("INSERT INTO job_state_changes (job_id, outbox_id, state, at) VALUES (@Id, @OutboxId, 'sending', @at)",
-                new { row.Id, row.OutboxId, at = Codec.Ms(now) }, t).ConfigureAwait(false);
+                new { row.Id, row.OutboxId, at = Codec.Ms(claim.Now) }, t).ConfigureAwait(false);
             return row.ToModel();
         }, cancellationToken);
+    }
 
     public Task<bool> RescheduleAsync(string jobId, AttemptRecord attempt, int failuresOfKind, DateTimeOffset notBefore, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
@@ -350,7 +354,7 @@ internal static class SqliteDialect
           session_id = CASE WHEN attempts = 0 THEN session_id ELSE @newSessionId END
         WHERE id = (
           SELECT j.id FROM jobs j
-          WHERE j.state = 'scheduled' AND j.not_before <= @now
+          WHERE j.state = 'scheduled' AND j.not_before <= @now AND j.destination <> @exclude
             AND (SELECT COUNT(*) FROM jobs s WHERE s.state = 'sending' AND s.destination = j.destination) < @maxPerDestination
           ORDER BY j.priority DESC, j.not_before, j.rowid
           LIMIT 1)
