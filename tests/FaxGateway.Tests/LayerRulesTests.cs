@@ -20,6 +20,12 @@ public sealed class LayerRulesTests
         ["FaxGateway.Api"] = ["FaxGateway.Core"],
     };
 
+    private static bool IsComment(string line)
+    {
+        var t = line.TrimStart();
+        return t.StartsWith("//", StringComparison.Ordinal) || t.StartsWith('*');
+    }
+
     internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -67,9 +73,11 @@ public sealed class LayerRulesTests
 
         var offenders = Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src", project), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Where(f => File.ReadAllText(f).Contains("SerialPort", StringComparison.Ordinal))
+            .Where(f => File.ReadLines(f).Any(line => !IsComment(line) && line.Contains("SerialPort", StringComparison.Ordinal)))
             .ToArray();
+        var csproj = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", project, project + ".csproj"));
 
         Assert.Empty(offenders);
+        Assert.DoesNotContain("System.IO.Ports", csproj, StringComparison.Ordinal);
     }
 }
