@@ -167,6 +167,31 @@ public sealed class TwilioInboundTests : IDisposable
     }
 
     [Fact]
+    public async Task Receiving_fax_left_by_a_stopped_daemon_ends_failed_at_start()
+    {
+        var account = await _factory.CreateAccountAsync(Number);
+        var now = _factory.Time.GetUtcNow();
+        var sid = TwilioFax.NewFaxSid();
+        await _factory.Get<ITwilioRepository>().AddFaxAsync(new TwilioFax
+        {
+            Sid = sid,
+            AccountId = account.Account.Id,
+            Direction = TwilioFaxDirection.Inbound,
+            Status = TwilioFaxStatus.Receiving,
+            From = Caller,
+            To = Number,
+            DateCreated = now,
+            DateUpdated = now,
+        }, [], CancellationToken.None);
+
+        Assert.Equal(1, await _factory.Get<TwilioInboundWorker>().RecoverAsync(CancellationToken.None));
+
+        var fax = await JsonAsync(await account.Basic.GetAsync($"/v1/Faxes/{sid}"));
+        Assert.Equal("failed", fax.GetProperty("status").GetString());
+        Assert.Equal(TwilioErrorCodes.TransmissionError, fax.GetProperty("error_code").GetInt32());
+    }
+
+    [Fact]
     public async Task Number_without_fax_url_keeps_the_default_routing()
     {
         var account = await _factory.CreateAccountAsync(Number);
