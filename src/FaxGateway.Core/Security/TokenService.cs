@@ -12,6 +12,12 @@ public sealed record TokenPrincipal(string AccountId, string TokenId, IReadOnlyL
 public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
 {
     private const string Prefix = "fgw_pat_";
+    private const int MaxCached = 10_000;
+
+    /// <summary>How long a validated token is trusted without asking storage again (a deleted token works at most this long).</summary>
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TokenPrincipal Principal, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>Creates a token for <paramref name="accountId"/>; returns the secret to hand to the user.</summary>
     public async Task<string> CreateAsync(string accountId, IReadOnlyList<string> scopes, string name, CancellationToken cancellationToken)
@@ -47,13 +53,29 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
             return null;
         }
 
-        var token = await tokens.FindBySecretHashAsync(Hash(secret), cancellationToken).ConfigureAwait(false);
-        if (token is null || (token.ExpiresAt is { } expires && expires <= time.GetUtcNow()))
+        var hash = Hash(secret);
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
         {
+            return cached.Principal;
+        }
+
+        var token = await tokens.FindBySecretHashAsync(hash, cancellationToken).ConfigureAwait(false);
+        if (token is null || (token.ExpiresAt is { } expires && expires <= now))
+        {
+            _cache.TryRemove(hash, out _);
             return null;
         }
 
-        return new TokenPrincipal(token.AccountId, token.Id, token.Scopes);
+        var principal = new TokenPrincipal(token.AccountId, token.Id, token.Scopes);
+        if (_cache.Count >= MaxCached)
+        {
+            _cache.Clear();
+        }
+
+        var until = now + CacheLifetime;
+        _cache[hash] = (principal, token.ExpiresAt is { } e && e < until ? e : until);
+        return principal;
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

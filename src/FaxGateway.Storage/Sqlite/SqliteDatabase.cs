@@ -33,6 +33,7 @@ public sealed class SqliteDatabase : IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
+            ForeignKeys = true,
             DefaultTimeout = 30,
         }.ToString();
         using var connection = new SqliteConnection(_connectionString);
@@ -42,11 +43,17 @@ public sealed class SqliteDatabase : IDisposable
 
     public string ConnectionString => _connectionString;
 
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>A pooled connection; <paramref name="forWrite"/> also sets the durability of its commits.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool forWrite = false)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync($"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;").ConfigureAwait(false);
+        if (forWrite)
+        {
+            // Per connection, and only commits care: reads skip this round trip.
+            await connection.ExecuteAsync($"PRAGMA synchronous={_synchronous}").ConfigureAwait(false);
+        }
+
         return connection;
     }
 
@@ -68,7 +75,7 @@ public sealed class SqliteDatabase : IDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await OpenAsync(cancellationToken, forWrite: true).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
