@@ -257,6 +257,22 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
     }
 
     [Fact]
+    public async Task Queued_and_final_mode_sends_only_two_callbacks()
+    {
+        using var factory = new TwilioGatewayFactory { StatusCallbacks = TwilioStatusCallbackMode.QueuedAndFinal };
+        var account = await factory.CreateAccountAsync();
+        await using var app = await StartAppAsync(account);
+        var service = factory.Get<TwilioFaxService>();
+        var sid = (await CreateAsync(account, app)).GetProperty("sid").GetString()!;
+        await service.ProcessOpenAsync(CancellationToken.None);
+        Assert.Equal("canceled", (await JsonAsync(await account.Basic.PostAsync($"/v1/Faxes/{sid}", Form(("Status", "canceled"))), HttpStatusCode.OK)).GetProperty("status").GetString());
+
+        await factory.Get<CallbackDeliveryService>().DeliverDueAsync(CancellationToken.None);
+
+        Assert.Equal(["canceled", "queued"], app.Requests.Where(r => r.Path == "/status").Select(r => r.FormValue("FaxStatus")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Busy_far_end_ends_busy_with_34002()
     {
         using var factory = new TwilioGatewayFactory();

@@ -27,6 +27,9 @@ public sealed class TwilioGatewayFactory : WebApplicationFactory<Program>
 {
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "faxgw-twilio-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>Twilio:StatusCallbacks for this host.</summary>
+    public TwilioStatusCallbackMode StatusCallbacks { get; init; } = TwilioStatusCallbackMode.EveryChange;
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
     protected override IHostBuilder CreateHostBuilder() =>
@@ -42,6 +45,7 @@ public sealed class TwilioGatewayFactory : WebApplicationFactory<Program>
             {
                 o.BackgroundWorkers = false;
                 o.PublicBaseUrl = "https://gateway.example";
+                o.StatusCallbacks = StatusCallbacks;
             });
             foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IHostedService)
                 && (d.ImplementationType == typeof(CallbackDeliveryService) || d.ImplementationType == typeof(ConversionService))).ToList())
