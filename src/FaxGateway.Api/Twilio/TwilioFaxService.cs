@@ -330,7 +330,7 @@ public sealed partial class TwilioFaxService(
         string? relativePath = null;
         try
         {
-            var temporary = store.CreateTemporaryPath(".part");
+            var temporary = store.CreateTemporaryPath("part");
             FetchedMedia media;
             try
             {
@@ -347,7 +347,7 @@ public sealed partial class TwilioFaxService(
             }
 
             fileId = FaxIds.NewLong();
-            (relativePath, var size) = store.Commit(temporary, fileId, media.Extension);
+            (relativePath, var size) = store.Commit(temporary, fileId, media.Extension.TrimStart('.'));
             await files.AddAsync(new StoredFile
             {
                 Id = fileId,
@@ -418,6 +418,13 @@ public sealed partial class TwilioFaxService(
             return 0;
         }
 
+        // Ttl (minutes after creation to keep trying): a fax not on a line when it passes is taken off the queue.
+        if (TtlPassed(fax, time.GetUtcNow()) && job.State is JobState.Submitted or JobState.Converting or JobState.Scheduled
+            && await jobService.CancelAsync(fax.AccountId, fax.OutboxId, cancellationToken).ConfigureAwait(false) == CancelOutcome.Cancelled)
+        {
+            job = await jobs.GetJobAsync(fax.JobId, cancellationToken).ConfigureAwait(false) ?? job;
+        }
+
         var changes = (await jobs.ListStateChangesAsync(fax.OutboxId, cancellationToken).ConfigureAwait(false))
             .Where(c => c.JobId == fax.JobId)
             .ToList();
@@ -474,14 +481,19 @@ public sealed partial class TwilioFaxService(
     {
         var record = await faxes.GetAsync(job.AccountId, job.SessionId, cancellationToken).ConfigureAwait(false);
         var failure = record?.Failure ?? job.LastFailure;
+        // A job cancelled at or after the Ttl was taken off the queue by it: that is a failure, not a user's cancel.
+        var expired = job.State == JobState.Cancelled && TtlPassed(fax, job.FinishedAt ?? time.GetUtcNow());
         var status = job.State switch
         {
             JobState.Sent => TwilioFaxStatus.Delivered,
+            JobState.Cancelled when expired => TwilioFaxStatus.Failed,
             JobState.Cancelled => TwilioFaxStatus.Canceled,
             _ => TwilioFaxStatus.ForFailure(failure),
         };
         var pages = job.State == JobState.Sent ? job.PageCount : record?.Pages ?? job.PagesConfirmed;
-        int? errorCode = job.State == JobState.Failed ? TwilioFaxStatus.ErrorCodeFor(failure == FailureKind.None ? FailureKind.ProtocolError : failure) : null;
+        int? errorCode = job.State == JobState.Failed ? TwilioFaxStatus.ErrorCodeFor(failure == FailureKind.None ? FailureKind.ProtocolError : failure)
+            : expired ? TwilioErrorCodes.TransmissionError
+            : null;
         return fax with
         {
             Status = status,
@@ -490,7 +502,9 @@ public sealed partial class TwilioFaxService(
             DurationSeconds = record?.DurationSeconds,
             RemoteStationId = string.IsNullOrEmpty(job.RemoteIdent) ? record?.RemoteIdent : job.RemoteIdent,
             ErrorCode = errorCode,
-            ErrorMessage = errorCode is null ? null : record?.Description ?? (job.LastFailureText.Length > 0 ? job.LastFailureText : failure.ToString()),
+            ErrorMessage = errorCode is null ? null
+                : expired ? $"Ttl of {fax.TtlMinutes} minutes passed before the fax could be sent"
+                : record?.Description ?? (job.LastFailureText.Length > 0 ? job.LastFailureText : failure.ToString()),
             DateUpdated = job.FinishedAt ?? time.GetUtcNow(),
         };
     }
@@ -521,6 +535,9 @@ public sealed partial class TwilioFaxService(
 
         return TwilioStatusCallbacks.Create(fax, account, PublicBaseUrl, at) is { } delivery ? [delivery] : [];
     }
+
+    private static bool TtlPassed(TwilioFax fax, DateTimeOffset at) =>
+        fax.TtlMinutes is { } ttl && at >= fax.DateCreated + TimeSpan.FromMinutes(ttl);
 
     private async Task DeleteFileAsync(string accountId, string? fileId, CancellationToken cancellationToken)
     {

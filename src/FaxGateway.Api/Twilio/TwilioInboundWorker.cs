@@ -3,6 +3,7 @@ using FaxGateway.Core.Twilio;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FaxGateway.Api.Twilio;
 
@@ -16,10 +17,17 @@ public sealed partial class TwilioInboundWorker(
     TwilioFaxService service,
     IServiceProvider services,
     TimeProvider time,
+    IOptions<TwilioOptions> options,
     ILogger<TwilioInboundWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await RecoverAsync(stoppingToken).ConfigureAwait(false);
+        if (!options.Value.BackgroundWorkers)
+        {
+            return;
+        }
+
         await foreach (var completion in handler.Completions.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             try
@@ -31,6 +39,36 @@ public sealed partial class TwilioInboundWorker(
                 LogCompletionFailed(logger, completion.FaxSid, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// Start-up: a fax still <c>receiving</c> belongs to a call a stopped daemon never finished (its TwiML session lived
+    /// in memory), so it ends <c>failed</c>; a page stored before the stop is in the FAX.PLUS inbox all the same.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var fax in await twilio.ListReceivingAsync(1000, cancellationToken).ConfigureAwait(false))
+        {
+            if (handler.TakeSession(fax.Sid) is not null)
+            {
+                continue;
+            }
+
+            var failed = fax with
+            {
+                Status = TwilioFaxStatus.Failed,
+                ErrorCode = TwilioErrorCodes.TransmissionError,
+                ErrorMessage = "Interrupted: the gateway stopped during the call",
+                DateUpdated = time.GetUtcNow(),
+            };
+            if (await twilio.UpdateFaxAsync(failed, fax.Status, [], cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Applies one ended call.</summary>

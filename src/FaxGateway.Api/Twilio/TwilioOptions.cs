@@ -37,6 +37,9 @@ public sealed class TwilioOptions
     /// <summary>How often outbound faxes are checked for status changes when nothing woke the worker.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Run the outbound and inbound workers in the background (tests drive them step by step instead).</summary>
+    public bool BackgroundWorkers { get; set; } = true;
+
     /// <summary>Per-number routing set from configuration (applied to storage at start); the CLI writes the same table.</summary>
     public IList<TwilioNumberOptions> Numbers { get; } = [];
 

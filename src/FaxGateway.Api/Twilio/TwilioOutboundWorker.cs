@@ -15,6 +15,11 @@ public sealed partial class TwilioOutboundWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await service.ApplyConfiguredNumbersAsync(stoppingToken).ConfigureAwait(false);
+        if (!options.Value.BackgroundWorkers)
+        {
+            return;
+        }
+
         await service.RecoverAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {

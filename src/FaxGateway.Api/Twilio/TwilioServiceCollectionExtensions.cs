@@ -2,6 +2,7 @@ using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Twilio;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FaxGateway.Api.Twilio;
@@ -28,7 +29,13 @@ public static class TwilioServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
-            return new TwimlParserOptions { MaxBytes = o.MaxTwimlBytes, LenientAttributes = o.LenientTwimlAttributes };
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("FaxGateway.Api.Twilio.TwimlParser");
+            return new TwimlParserOptions
+            {
+                MaxBytes = o.MaxTwimlBytes,
+                LenientAttributes = o.LenientTwimlAttributes,
+                OnWarning = warning => TwilioLog.LenientTwiml(logger, warning),
+            };
         });
         services.AddTransient<TwimlCallRouter>();
         services.AddTransient(sp =>
@@ -53,4 +60,11 @@ public static class TwilioServiceCollectionExtensions
         services.AddCallbackDelivery();
         return services;
     }
+}
+
+/// <summary>Log messages of the Twilio registration.</summary>
+internal static partial class TwilioLog
+{
+    [LoggerMessage(EventId = 7104, Level = LogLevel.Warning, Message = "Lenient TwiML: {Warning}")]
+    public static partial void LenientTwiml(ILogger logger, string warning);
 }

@@ -174,11 +174,12 @@ public sealed class TwilioWebhookClient
                 StoreCookies(session, current, response);
                 var status = (int)response.StatusCode;
 
-                // HTTP authentication (spec 6.5): first without, then with the URL's credentials once challenged.
-                if (status == 401 && userInfo is not null && !challenged && ChallengesBasic(response))
+                // HTTP authentication (spec 6.5): first without, then with the URL's credentials once challenged
+                // (Digest when offered, else Basic), and with them for the rest of the session.
+                if (status == 401 && userInfo is not null && !challenged && HttpDigest.Credentials(response, userInfo) is { } credentials)
                 {
                     challenged = true;
-                    session.RememberCredentials(current, new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(userInfo))));
+                    session.RememberCredentials(current, credentials);
                     hop--;
                     continue;
                 }
@@ -238,7 +239,7 @@ public sealed class TwilioWebhookClient
             message.Headers.TryAddWithoutValidation("Cookie", cookies);
         }
 
-        if (session.CredentialsFor(current) is { } credentials)
+        if (session.AuthorizationFor(message.Method, current) is { } credentials)
         {
             message.Headers.Authorization = credentials;
         }
@@ -308,9 +309,6 @@ public sealed class TwilioWebhookClient
         // A fragment in Location is not sent (and not signed); userinfo there is ignored.
         return new Uri(WireUrl(next));
     }
-
-    private static bool ChallengesBasic(HttpResponseMessage response) =>
-        response.Headers.WwwAuthenticate.Any(h => string.Equals(h.Scheme, "Basic", StringComparison.OrdinalIgnoreCase));
 
     private static void StoreCookies(TwilioWebhookSession session, Uri uri, HttpResponseMessage response)
     {

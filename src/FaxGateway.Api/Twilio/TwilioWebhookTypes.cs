@@ -116,25 +116,28 @@ public sealed class TwilioWebhookException : Exception
 /// </summary>
 public sealed class TwilioWebhookSession
 {
-    private readonly Dictionary<string, AuthenticationHeaderValue> _credentials = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<HttpMethod, Uri, AuthenticationHeaderValue>> _credentials = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _gate = new();
 
     /// <summary>The cookie jar.</summary>
     public CookieContainer Cookies { get; } = new();
 
-    internal AuthenticationHeaderValue? CredentialsFor(Uri uri)
+    internal AuthenticationHeaderValue? AuthorizationFor(HttpMethod method, Uri uri)
     {
+        Func<HttpMethod, Uri, AuthenticationHeaderValue>? credentials;
         lock (_gate)
         {
-            return _credentials.GetValueOrDefault(uri.GetLeftPart(UriPartial.Authority));
+            credentials = _credentials.GetValueOrDefault(uri.GetLeftPart(UriPartial.Authority));
         }
+
+        return credentials?.Invoke(method, uri);
     }
 
-    internal void RememberCredentials(Uri uri, AuthenticationHeaderValue value)
+    internal void RememberCredentials(Uri uri, Func<HttpMethod, Uri, AuthenticationHeaderValue> credentials)
     {
         lock (_gate)
         {
-            _credentials[uri.GetLeftPart(UriPartial.Authority)] = value;
+            _credentials[uri.GetLeftPart(UriPartial.Authority)] = credentials;
         }
     }
 }

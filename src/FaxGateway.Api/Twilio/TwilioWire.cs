@@ -72,6 +72,9 @@ public static class TwilioWire
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+
+        // "+14155551234" and "&Page=1" as Twilio writes them, not \u002B / \u0026 (the answers are JSON, never HTML).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>ISO 8601 UTC with seconds, as Twilio writes it: <c>2015-07-30T20:00:00Z</c>.</summary>

@@ -30,5 +30,7 @@ public interface ITwilioRepository
 
     /// <summary>Outbound faxes whose status is not final, oldest first.</summary>
     Task<IReadOnlyList<TwilioFax>> ListOpenOutboundAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>Inbound faxes still <c>receiving</c> (after a restart: calls the stopped daemon never finished).</summary>
+    Task<IReadOnlyList<TwilioFax>> ListReceivingAsync(int limit, CancellationToken cancellationToken);
     Task<bool> DeleteFaxAsync(string accountId, string sid, CancellationToken cancellationToken);
 }

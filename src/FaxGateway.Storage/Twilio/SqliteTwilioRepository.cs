@@ -252,6 +252,11 @@ internal sealed class SqliteTwilioRepository(SqliteDatabase db) : ITwilioReposit
             ORDER BY date_created LIMIT @limit
             """, new { limit }).ConfigureAwait(false)).Select(r => r.ToModel())], cancellationToken);
 
+    public Task<IReadOnlyList<TwilioFax>> ListReceivingAsync(int limit, CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlyList<TwilioFax>>(async c => [.. (await c.QueryAsync<TwilioFaxRow>(
+            "SELECT * FROM twilio_faxes WHERE direction = 'inbound' AND status = 'receiving' ORDER BY date_created LIMIT @limit",
+            new { limit }).ConfigureAwait(false)).Select(r => r.ToModel())], cancellationToken);
+
     public Task<bool> DeleteFaxAsync(string accountId, string sid, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) => await c.ExecuteAsync(
             "DELETE FROM twilio_faxes WHERE sid = @sid AND account_id = @accountId", new { sid, accountId }, t).ConfigureAwait(false) > 0, cancellationToken);

@@ -110,6 +110,13 @@ internal static class DaemonHost
         {
             // Routing-level 404/405 on the FAX.PLUS paths still get the {error, description} shape.
             var http = context.HttpContext;
+            if (http.Request.Path.StartsWithSegments("/v1") && http.Response.ContentLength is null && !http.Response.HasStarted)
+            {
+                // The Twilio face answers routing-level errors in Twilio's shape.
+                await TwilioWire.Error(http.Response.StatusCode, 20000 + http.Response.StatusCode, $"{http.Request.Method} {http.Request.Path} answered {http.Response.StatusCode}").ExecuteAsync(http).ConfigureAwait(false);
+                return;
+            }
+
             if (http.Request.Path.StartsWithSegments("/v3") && http.Response.ContentLength is null && !http.Response.HasStarted)
             {
                 var status = http.Response.StatusCode;

@@ -180,6 +180,48 @@ public sealed class TwilioWebhookClientTests
     }
 
     [Fact]
+    public void Digest_response_matches_the_rfc_2617_example()
+    {
+        Assert.Equal(
+            "6629fae49393a05397450978507c4ef1",
+            HttpDigest.Response("MD5", "Mufasa", "testrealm@host.com", "Circle Of Life", "GET", "/dir/index.html", "dcd98b7102dd2f0e8b11d0f600bfb0c093", "00000001", "0a4f113b", "auth"));
+    }
+
+    [Fact]
+    public async Task Userinfo_credentials_answer_a_digest_challenge()
+    {
+        const string Nonce = "dcd98b7102dd2f0e8b11d0f600bfb0c093";
+        await using var app = await LocalWebApp.StartAsync(Token, (a, _) => a.MapPost("/fax", (HttpContext c) =>
+        {
+            var header = c.Request.Headers.Authorization.ToString();
+            var fields = System.Text.RegularExpressions.Regex.Matches(header, "(\\w+)=\"?([^\",]*)\"?")
+                .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+            var expected = header.StartsWith("Digest ", StringComparison.Ordinal)
+                ? HttpDigest.Response("MD5", "tenant", "fax", "s3cret", c.Request.Method, c.Request.Path + c.Request.QueryString, Nonce, fields["nc"], fields["cnonce"], fields["qop"])
+                : null;
+            if (expected is null || fields["response"] != expected || fields["opaque"] != "op4que")
+            {
+                c.Response.Headers.WWWAuthenticate = $"Digest realm=\"fax\", qop=\"auth,auth-int\", nonce=\"{Nonce}\", opaque=\"op4que\"";
+                return Results.StatusCode(401);
+            }
+
+            return Results.Text("<Response><Receive/></Response>");
+        }));
+        var session = new TwilioWebhookSession();
+        var url = app.Url("/fax?x=1").Replace("http://", "http://tenant:s3cret@", StringComparison.Ordinal);
+
+        await NewClient().SendAsync(Request(url, session: session), CancellationToken.None);
+        await NewClient().SendAsync(Request(url, session: session), CancellationToken.None);
+
+        var seen = app.Requests.ToArray();
+        Assert.Equal(3, seen.Length);
+        Assert.False(seen[0].Headers.ContainsKey("Authorization"));
+        Assert.StartsWith("Digest ", seen[1].Headers["Authorization"], StringComparison.Ordinal);
+        Assert.Contains("nc=00000002", seen[2].Headers["Authorization"], StringComparison.Ordinal);
+        Assert.All(seen, s => Assert.True(s.SignatureValid));
+    }
+
+    [Fact]
     public async Task Non_2xx_fails_and_is_not_retried_by_default()
     {
         await using var app = await LocalWebApp.StartAsync(Token, (a, _) => a.MapPost("/fax", () => Results.StatusCode(503)));
