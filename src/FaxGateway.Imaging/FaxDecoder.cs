@@ -114,7 +114,7 @@ public ref struct FaxDecoder
 
     /// <summary>Draws the row just read, packed MSB first with 1 = black, into at least ceil(width/8) bytes.</summary>
     public readonly void CopyRowTo(Span<byte> destination) =>
-        ChangingElements.Render(RowChanges, _state.Width, destination[..((_state.Width + 7) >> 3)]);
+        ChangingElements.Render(RowChanges, _state.Width, destination[..((_state.Width + 7) >> 3)], _state.RenderWords!);
 
     /// <summary>
     /// Decodes every row the chunk completes and hands each to <paramref name="sink"/>; returns the page's counters.
@@ -155,7 +155,11 @@ public ref struct FaxDecoder
             decoded++;
         }
 
-        if (decoded < rowCount)
+        if (decoded == rowCount)
+        {
+            reader.ReadEndMarker();
+        }
+        else
         {
             // The data ended early: the rest of the block is lost, count it as damage.
             var missing = rowCount - decoded;
@@ -285,6 +289,21 @@ public ref struct FaxDecoder
         }
 
         return true;
+    }
+
+    /// <summary>After the last expected row: consumes RTC or EOFB if it follows, so the report says whether it was there.</summary>
+    private void ReadEndMarker()
+    {
+        if (_state.EndOfPage || _state.Resync)
+        {
+            return;
+        }
+
+        var step = _state.Options.HasEol ? ReadPrelude() : CheckBlockEnd();
+        if (step == Step.End)
+        {
+            _state.EndOfPage = true;
+        }
     }
 
     private readonly void ThrowUnrecoverable(RowError error, bool overrun)
@@ -533,182 +552,221 @@ public ref struct FaxDecoder
         return true;
     }
 
+    // The row decoders keep the bit reader in locals (acc, count, pos) so the JIT can hold them in registers for
+    // the whole row; they are written back to the fields once the row is done or has failed.
     private RowError Decode1D(int[] current, out int n)
     {
         var width = _state.Width;
+        var data = _data;
+        var lsb = _lsbFirst;
+        var acc = _acc;
+        var count = _count;
+        var pos = _bytePos;
+        var white = _white;
+        var black = _black;
+        var error = RowError.None;
         var a0 = 0;
-        var black = false;
-        n = 0;
+        var isBlack = false;
+        var changes = 0;
         while (a0 < width)
         {
-            var run = DecodeRun(black ? _black : _white, width, out var error);
+            var run = DecodeRun(data, lsb, ref acc, ref count, ref pos, isBlack ? black : white, width, out error);
             if (error != RowError.None)
             {
-                return error;
+                break;
             }
 
             a0 += run;
             if (a0 > width)
             {
-                return RowError.TooLong;
+                error = RowError.TooLong;
+                break;
             }
 
             if (a0 < width)
             {
-                if (n > width)
+                if ((uint)changes > (uint)width)
                 {
-                    return RowError.InvalidCode;
+                    error = RowError.InvalidCode;
+                    break;
                 }
 
-                current[n++] = a0;
+                current[changes++] = a0;
             }
 
-            black = !black;
+            isBlack = !isBlack;
         }
 
-        return RowError.None;
+        _acc = acc;
+        _count = count;
+        _bytePos = pos;
+        n = changes;
+        return error;
     }
 
     private RowError Decode2D(int[] current, out int n)
     {
         var width = _state.Width;
         var reference = _state.Reference!;
+        var data = _data;
+        var lsb = _lsbFirst;
+        var acc = _acc;
+        var count = _count;
+        var pos = _bytePos;
+        var modes = _modes;
+        var white = _white;
+        var black = _black;
+        var error = RowError.None;
         var a0 = -1;
         var colour = 0;
         var bi = 0;
-        n = 0;
+        var changes = 0;
+        if (current.Length < width + ChangingElements.Sentinels + 2 || reference.Length < width + ChangingElements.Sentinels + 2)
+        {
+            FaxThrow.Coding("Decoder buffers do not match the page width.");
+        }
+
         while (a0 < width)
         {
-            if (_count < 16)
+            if (count < 16)
             {
-                Refill();
+                Refill(data, lsb, ref acc, ref count, ref pos);
             }
 
-            var entry = _modes[_acc >> (64 - T4Codes.ModeBits)];
-            switch (T4Codes.Kind(entry))
+            var entry = modes[acc >> (64 - T4Codes.ModeBits)];
+            var kind = T4Codes.Kind(entry);
+            if (kind == T4CodeKind.Vertical)
             {
-                case T4CodeKind.Vertical:
+                var length = T4Codes.Length(entry);
+                acc <<= length;
+                count -= length;
+
+                // b1: the first change on the reference line right of a0 with the colour opposite a0's.
+                if ((bi & 1) != colour)
                 {
-                    Consume(T4Codes.Length(entry));
-                    if ((bi & 1) != colour)
-                    {
-                        bi = bi == 0 ? 1 : bi - 1;
-                    }
+                    bi = bi == 0 ? 1 : bi - 1;
+                }
 
-                    while (reference[bi] <= a0)
-                    {
-                        bi += 2;
-                    }
+                while (reference[bi] <= a0)
+                {
+                    bi += 2;
+                }
 
-                    var a1 = reference[bi] + T4Codes.Value(entry) - 3;
-                    if (a1 <= a0 || a1 > width)
-                    {
-                        return RowError.InvalidCode;
-                    }
-
-                    if (a1 < width)
-                    {
-                        if (n > width)
-                        {
-                            return RowError.InvalidCode;
-                        }
-
-                        current[n++] = a1;
-                    }
-
-                    a0 = a1;
-                    colour ^= 1;
+                var a1 = reference[bi] + T4Codes.Value(entry) - 3;
+                if (a1 <= a0 || a1 > width)
+                {
+                    error = RowError.InvalidCode;
                     break;
                 }
 
-                case T4CodeKind.Horizontal:
+                if (a1 < width)
                 {
-                    Consume(3);
-                    var run1 = DecodeRun(colour == 0 ? _white : _black, width, out var error);
-                    if (error != RowError.None)
+                    if ((uint)changes > (uint)width)
                     {
-                        return error;
+                        error = RowError.InvalidCode;
+                        break;
                     }
 
-                    var run2 = DecodeRun(colour == 0 ? _black : _white, width, out error);
-                    if (error != RowError.None)
-                    {
-                        return error;
-                    }
+                    current[changes++] = a1;
+                }
 
-                    var a1 = (a0 < 0 ? 0 : a0) + run1;
-                    var a2 = a1 + run2;
-                    if (a2 > width)
-                    {
-                        return RowError.TooLong;
-                    }
-
-                    if (n > width)
-                    {
-                        return RowError.InvalidCode;
-                    }
-
-                    if (a1 < width)
-                    {
-                        current[n++] = a1;
-                        if (a2 < width)
-                        {
-                            current[n++] = a2;
-                        }
-                    }
-
-                    a0 = a2;
+                a0 = a1;
+                colour ^= 1;
+            }
+            else if (kind == T4CodeKind.Horizontal)
+            {
+                acc <<= 3;
+                count -= 3;
+                var run1 = DecodeRun(data, lsb, ref acc, ref count, ref pos, colour == 0 ? white : black, width, out error);
+                if (error != RowError.None)
+                {
                     break;
                 }
 
-                case T4CodeKind.Pass:
+                var run2 = DecodeRun(data, lsb, ref acc, ref count, ref pos, colour == 0 ? black : white, width, out error);
+                if (error != RowError.None)
                 {
-                    Consume(4);
-                    if ((bi & 1) != colour)
-                    {
-                        bi = bi == 0 ? 1 : bi - 1;
-                    }
-
-                    while (reference[bi] <= a0)
-                    {
-                        bi += 2;
-                    }
-
-                    a0 = reference[bi + 1];
                     break;
                 }
 
-                case T4CodeKind.Zeros:
-                    return RowError.PrematureEol;
-                default:
-                    return RowError.InvalidCode;
+                var a1 = (a0 < 0 ? 0 : a0) + run1;
+                var a2 = a1 + run2;
+                if (a2 > width)
+                {
+                    error = RowError.TooLong;
+                    break;
+                }
+
+                if ((uint)changes > (uint)width)
+                {
+                    error = RowError.InvalidCode;
+                    break;
+                }
+
+                if (a1 < width)
+                {
+                    current[changes++] = a1;
+                    if (a2 < width)
+                    {
+                        current[changes++] = a2;
+                    }
+                }
+
+                a0 = a2;
+            }
+            else if (kind == T4CodeKind.Pass)
+            {
+                acc <<= 4;
+                count -= 4;
+                if ((bi & 1) != colour)
+                {
+                    bi = bi == 0 ? 1 : bi - 1;
+                }
+
+                while (reference[bi] <= a0)
+                {
+                    bi += 2;
+                }
+
+                a0 = reference[bi + 1];
+            }
+            else
+            {
+                error = kind == T4CodeKind.Zeros ? RowError.PrematureEol : RowError.InvalidCode;
+                break;
             }
         }
 
-        return RowError.None;
+        _acc = acc;
+        _count = count;
+        _bytePos = pos;
+        n = changes;
+        return error;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int DecodeRun(uint[] table, int width, out RowError error)
+    private static int DecodeRun(ReadOnlySpan<byte> data, bool lsb, ref ulong acc, ref int count, ref int pos, uint[] table, int width, out RowError error)
     {
         var run = 0;
         while (true)
         {
-            if (_count < 16)
+            if (count < 16)
             {
-                Refill();
+                Refill(data, lsb, ref acc, ref count, ref pos);
             }
 
-            var entry = table[_acc >> (64 - T4Codes.FirstLevelBits)];
+            var entry = table[acc >> (64 - T4Codes.FirstLevelBits)];
             if (T4Codes.Kind(entry) == T4CodeKind.Link)
             {
-                entry = table[T4Codes.Value(entry) + (int)((_acc << T4Codes.FirstLevelBits) >> (64 - T4Codes.Length(entry)))];
+                entry = table[T4Codes.Value(entry) + (int)((acc << T4Codes.FirstLevelBits) >> (64 - T4Codes.Length(entry)))];
             }
 
             var kind = T4Codes.Kind(entry);
+            var length = T4Codes.Length(entry);
             if (kind == T4CodeKind.Terminating)
             {
-                Consume(T4Codes.Length(entry));
+                acc <<= length;
+                count -= length;
                 error = RowError.None;
                 return run + T4Codes.Value(entry);
             }
@@ -719,7 +777,8 @@ public ref struct FaxDecoder
                 return 0;
             }
 
-            Consume(T4Codes.Length(entry));
+            acc <<= length;
+            count -= length;
             run += T4Codes.Value(entry);
             if (run > width)
             {
@@ -727,6 +786,52 @@ public ref struct FaxDecoder
                 return 0;
             }
         }
+    }
+
+    /// <summary>Tops up a local accumulator: eight bytes in one load while they last, the slow path near the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Refill(ReadOnlySpan<byte> data, bool lsb, ref ulong acc, ref int count, ref int pos)
+    {
+        if (pos + 8 <= data.Length)
+        {
+            var raw = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(data), pos));
+            if (BitConverter.IsLittleEndian)
+            {
+                raw = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(raw);
+            }
+
+            if (lsb)
+            {
+                raw = BitReversal.InBytes(raw);
+            }
+
+            acc |= raw >> count;
+            var take = (63 - count) >> 3;
+            pos += take;
+            count += take << 3;
+            return;
+        }
+
+        (acc, count, pos) = RefillTail(data, lsb, acc, count, pos);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (ulong Acc, int Count, int Pos) RefillTail(ReadOnlySpan<byte> data, bool lsb, ulong acc, int count, int pos)
+    {
+        while (count <= 56)
+        {
+            ulong b = pos < data.Length ? data[pos] : (byte)0;
+            if (lsb)
+            {
+                b = BitReversal.Table[b];
+            }
+
+            acc |= b << (56 - count);
+            count += 8;
+            pos++;
+        }
+
+        return (acc, count, pos);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -743,39 +848,5 @@ public ref struct FaxDecoder
     }
 
     /// <summary>Tops the accumulator up to at least 56 bits: eight bytes at once where the data allows, zeros past its end.</summary>
-    private void Refill()
-    {
-        if (_bytePos + 8 <= _data.Length)
-        {
-            var raw = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(_data), _bytePos));
-            if (BitConverter.IsLittleEndian)
-            {
-                raw = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(raw);
-            }
-
-            if (_lsbFirst)
-            {
-                raw = BitReversal.InBytes(raw);
-            }
-
-            _acc |= raw >> _count;
-            var take = (63 - _count) >> 3;
-            _bytePos += take;
-            _count += take << 3;
-            return;
-        }
-
-        while (_count <= 56)
-        {
-            ulong b = _bytePos < _data.Length ? _data[_bytePos] : (byte)0;
-            if (_lsbFirst)
-            {
-                b = BitReversal.Table[b];
-            }
-
-            _acc |= b << (56 - _count);
-            _count += 8;
-            _bytePos++;
-        }
-    }
+    private void Refill() => Refill(_data, _lsbFirst, ref _acc, ref _count, ref _bytePos);
 }

@@ -19,6 +19,7 @@ public struct FaxDecoderState
     internal int ReferenceCount;
     internal int[]? Scratch;
     internal byte[]? RowBuffer;
+    internal ulong[]? RenderWords;
     internal byte[]? Carry;
     internal int CarryLength;
     internal int CarryBitOffset;
@@ -47,6 +48,7 @@ public struct FaxDecoderState
             Reference = new int[ChangingElements.BufferLength(width)],
             Scratch = new int[ChangingElements.BufferLength(width)],
             RowBuffer = new byte[(width + 7) >> 3],
+            RenderWords = new ulong[ChangingElements.RenderWords(width)],
         };
         state.Reset();
         return state;

@@ -214,19 +214,30 @@ public sealed class FaxEncoder
         _row++;
     }
 
+    // The row encoders keep the bit writer's accumulator in locals for the whole row (see BitWriter.Put).
     private static void Encode1D(ref BitWriter writer, int[] changes, int n, int width)
     {
+        var destination = writer.Destination;
+        var lsb = writer.LsbFirst;
+        writer.Save(out var acc, out var bits, out var pos);
         var a0 = 0;
         for (var i = 0; i <= n; i++)
         {
             var a1 = i < n ? changes[i] : width;
-            PutRun(ref writer, a1 - a0, (i & 1) != 0);
+            PutRun(destination, lsb, ref acc, ref bits, ref pos, a1 - a0, (i & 1) != 0);
             a0 = a1;
         }
+
+        writer.Restore(acc, bits, pos);
     }
 
     private static void Encode2D(ref BitWriter writer, int[] reference, int[] current, int width)
     {
+        var destination = writer.Destination;
+        var lsb = writer.LsbFirst;
+        writer.Save(out var acc, out var bits, out var pos);
+        var verticalCode = T4Codes.VerticalCode;
+        var verticalLength = T4Codes.VerticalLength;
         var a0 = -1;
         var colour = 0;
         var ai = 0;
@@ -249,15 +260,15 @@ public sealed class FaxEncoder
             var a1 = current[ai];
             if (b2 < a1)
             {
-                writer.Write(0b0001, 4);
+                BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, 0b0001, 4);
                 a0 = b2;
                 continue;
             }
 
             var d = a1 - b1;
-            if (d is >= -3 and <= 3)
+            if ((uint)(d + 3) <= 6)
             {
-                writer.Write(T4Codes.VerticalCode[d + 3], T4Codes.VerticalLength[d + 3]);
+                BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, verticalCode[d + 3], verticalLength[d + 3]);
                 a0 = a1;
                 colour ^= 1;
                 ai++;
@@ -265,34 +276,36 @@ public sealed class FaxEncoder
             }
 
             var a2 = current[ai + 1];
-            writer.Write(0b001, 3);
+            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, 0b001, 3);
             var start = a0 < 0 ? 0 : a0;
-            PutRun(ref writer, a1 - start, colour != 0);
-            PutRun(ref writer, a2 - a1, colour == 0);
+            PutRun(destination, lsb, ref acc, ref bits, ref pos, a1 - start, colour != 0);
+            PutRun(destination, lsb, ref acc, ref bits, ref pos, a2 - a1, colour == 0);
             a0 = a2;
             ai += 2;
         }
+
+        writer.Restore(acc, bits, pos);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PutRun(ref BitWriter writer, int run, bool black)
+    private static void PutRun(Span<byte> destination, bool lsb, ref ulong acc, ref int bits, ref int pos, int run, bool black)
     {
         if (run >= 64)
         {
-            PutMakeUp(ref writer, ref run, black);
+            PutMakeUp(destination, lsb, ref acc, ref bits, ref pos, ref run, black);
         }
 
         if (black)
         {
-            writer.Write(T4Codes.BlackTermCode[run], T4Codes.BlackTermLength[run]);
+            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, T4Codes.BlackTermCode[run], T4Codes.BlackTermLength[run]);
         }
         else
         {
-            writer.Write(T4Codes.WhiteTermCode[run], T4Codes.WhiteTermLength[run]);
+            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, T4Codes.WhiteTermCode[run], T4Codes.WhiteTermLength[run]);
         }
     }
 
-    private static void PutMakeUp(ref BitWriter writer, ref int run, bool black)
+    private static void PutMakeUp(Span<byte> destination, bool lsb, ref ulong acc, ref int bits, ref int pos, ref int run, bool black)
     {
         var codes = black ? T4Codes.BlackMakeUpCode : T4Codes.WhiteMakeUpCode;
         var lengths = black ? T4Codes.BlackMakeUpLength : T4Codes.WhiteMakeUpLength;
@@ -300,14 +313,14 @@ public sealed class FaxEncoder
         // Runs past 2623 use 2560 make-ups first (T.4 4.1.1.1), as libtiff does.
         while (run >= 2624)
         {
-            writer.Write(codes[39], lengths[39]);
+            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, codes[39], lengths[39]);
             run -= 2560;
         }
 
         if (run >= 64)
         {
             var index = (run >> 6) - 1;
-            writer.Write(codes[index], lengths[index]);
+            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, codes[index], lengths[index]);
             run &= 63;
         }
     }

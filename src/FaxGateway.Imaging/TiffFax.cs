@@ -102,7 +102,7 @@ public static class TiffFax
 
             do
             {
-                pages.Add(ReadPage(tiff, pages.Count));
+                pages.Add(ReadPage(tiff, stream, pages.Count));
             }
             while (tiff.ReadDirectory());
         }
@@ -224,7 +224,7 @@ public static class TiffFax
         Write(stream, pages, coding);
     }
 
-    private static TiffFaxPage ReadPage(Tiff tiff, int index)
+    private static TiffFaxPage ReadPage(Tiff tiff, Stream stream, int index)
     {
         var width = Int(tiff, TiffTag.IMAGEWIDTH, 0);
         var height = Int(tiff, TiffTag.IMAGELENGTH, 0);
@@ -292,7 +292,7 @@ public static class TiffFax
         FaxDecodeReport report;
         if (coding is { } options && !tiff.IsTiled())
         {
-            report = DecodeStrips(tiff, page, options, strips);
+            report = DecodeStrips(tiff, stream, page, options, strips);
         }
         else
         {
@@ -308,7 +308,7 @@ public static class TiffFax
         return new TiffFaxPage(index, page, compression, compressionTag, coding, pageNumber, strips, report);
     }
 
-    private static FaxDecodeReport DecodeStrips(Tiff tiff, PageRaster page, FaxCodingOptions options, int strips)
+    private static FaxDecodeReport DecodeStrips(Tiff tiff, Stream stream, PageRaster page, FaxCodingOptions options, int strips)
     {
         var rowsPerStrip = Int(tiff, TiffTag.ROWSPERSTRIP, page.Height);
         if (rowsPerStrip <= 0 || rowsPerStrip > page.Height)
@@ -340,7 +340,12 @@ public static class TiffFax
             var read = size == 0 ? 0 : tiff.ReadRawStrip(strip, buffer, 0, size);
             if (read < 0)
             {
-                FaxThrow.Coding($"Strip {strip} cannot be read: {CollectingErrorHandler.LastOr("read error")}.");
+                // A file cut short (an interrupted receive): decode the part of the strip that is there.
+                read = ReadPartialStrip(tiff, stream, strip, buffer, size);
+                if (read < 0)
+                {
+                    FaxThrow.Coding($"Strip {strip} cannot be read: {CollectingErrorHandler.LastOr("read error")}.");
+                }
             }
 
             state.ResetStrip();
@@ -348,6 +353,31 @@ public static class TiffFax
         }
 
         return state.Report;
+    }
+
+    private static int ReadPartialStrip(Tiff tiff, Stream stream, int strip, byte[] buffer, int size)
+    {
+        var offsets = tiff.GetField(TiffTag.STRIPOFFSETS);
+        if (!stream.CanSeek || offsets is not { Length: > 0 })
+        {
+            return -1;
+        }
+
+        var all = offsets[0].TolongArray() ?? Array.ConvertAll(offsets[0].ToIntArray() ?? [], v => (long)v);
+        if (strip >= all.Length || all[strip] < 0 || all[strip] >= stream.Length)
+        {
+            return -1;
+        }
+
+        stream.Position = all[strip];
+        var total = 0;
+        int n;
+        while (total < size && (n = stream.Read(buffer, total, size - total)) > 0)
+        {
+            total += n;
+        }
+
+        return total;
     }
 
     private static void ReadWithLibTiff(Tiff tiff, PageRaster page, int index)

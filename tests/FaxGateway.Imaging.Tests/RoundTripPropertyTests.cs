@@ -58,7 +58,7 @@ public sealed class RoundTripPropertyTests
     public void Runs_of_every_length_past_2560_round_trip(string flavour)
     {
         var options = Flavour(flavour);
-        foreach (var width in new[] { 2432, 1728, 2000, 700 })
+        foreach (var width in new[] { 2432, 1000 })
         {
             AssertRoundTrip(TestPages.AllRunLengths(width), options, $"runs {width}");
         }

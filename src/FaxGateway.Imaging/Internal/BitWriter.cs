@@ -85,6 +85,50 @@ internal ref struct BitWriter
         FlushWholeBytes();
     }
 
+    /// <summary>Hands the writer's state to a hot loop that keeps it in locals (see <see cref="Put"/>).</summary>
+    public readonly void Save(out ulong acc, out int bits, out int pos)
+    {
+        acc = _acc;
+        bits = _bits;
+        pos = _pos;
+    }
+
+    /// <summary>Takes the state back from a hot loop.</summary>
+    public void Restore(ulong acc, int bits, int pos)
+    {
+        _acc = acc;
+        _bits = bits;
+        _pos = pos;
+    }
+
+    public readonly Span<byte> Destination => _destination;
+
+    public readonly bool LsbFirst => _lsbFirst;
+
+    /// <summary>
+    /// <see cref="Write"/> on locals: encoders run their rows with the accumulator in registers and store four bytes
+    /// whenever 32 bits are pending.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Put(Span<byte> destination, bool lsbFirst, ref ulong acc, ref int bits, ref int pos, uint code, int length)
+    {
+        acc |= (ulong)code << (64 - bits - length);
+        bits += length;
+        if (bits >= 32)
+        {
+            var word = (uint)(acc >> 32);
+            if (lsbFirst)
+            {
+                word = BitReversal.InBytes(word);
+            }
+
+            BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(pos, 4), word);
+            pos += 4;
+            acc <<= 32;
+            bits -= 32;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Store32()
     {

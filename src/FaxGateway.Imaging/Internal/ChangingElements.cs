@@ -98,6 +98,73 @@ internal static class ChangingElements
         }
     }
 
+    /// <summary>Words of scratch <see cref="Render(ReadOnlySpan{int}, int, Span{byte}, ulong[])"/> needs for a row.</summary>
+    public static int RenderWords(int width) => (width + 63) >> 6;
+
+    /// <summary>
+    /// Draws a row from its changes 64 pixels at a time: each black run becomes one or two masks ORed into words
+    /// (plus whole words in between), and the words are stored big-endian. Much cheaper than byte-wise filling for
+    /// the many short runs of text pages.
+    /// </summary>
+    public static void Render(ReadOnlySpan<int> changes, int width, Span<byte> row, ulong[] words)
+    {
+        var wordCount = RenderWords(width);
+        var scratch = words.AsSpan(0, wordCount);
+        scratch.Clear();
+        ref var w = ref MemoryMarshal.GetArrayDataReference(words);
+        var n = changes.Length;
+        var i = 0;
+        for (; i + 1 < n; i += 2)
+        {
+            SetRun(ref w, changes[i], changes[i + 1]);
+        }
+
+        if (i < n)
+        {
+            SetRun(ref w, changes[i], width);
+        }
+
+        var fullWords = row.Length >> 3;
+        ref var r = ref MemoryMarshal.GetReference(row);
+        for (var k = 0; k < fullWords && k < wordCount; k++)
+        {
+            var value = Unsafe.Add(ref w, k);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref r, k << 3), BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(value) : value);
+        }
+
+        for (var b = fullWords << 3; b < row.Length; b++)
+        {
+            row[b] = (byte)(scratch[b >> 3] >> (56 - ((b & 7) << 3)));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SetRun(ref ulong words, int start, int end)
+    {
+        if (end <= start)
+        {
+            return;
+        }
+
+        var first = start >> 6;
+        var last = (end - 1) >> 6;
+        var head = ulong.MaxValue >> (start & 63);
+        var tail = ulong.MaxValue << (63 - ((end - 1) & 63));
+        if (first == last)
+        {
+            Unsafe.Add(ref words, first) |= head & tail;
+            return;
+        }
+
+        Unsafe.Add(ref words, first) |= head;
+        for (var k = first + 1; k < last; k++)
+        {
+            Unsafe.Add(ref words, k) = ulong.MaxValue;
+        }
+
+        Unsafe.Add(ref words, last) |= tail;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void FillBlack(Span<byte> row, int start, int end)
     {

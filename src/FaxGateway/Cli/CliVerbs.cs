@@ -10,6 +10,7 @@ internal static class CliVerbs
         yield return VersionCommand.Create();
         yield return ModemCommand.Create();
         yield return SimulateCommand.Create();
+        yield return TiffCommand.Create();
         yield return SendCommand.Create();
         yield return ReceiveCommand.Create();
     }
