@@ -18,6 +18,7 @@ internal static class CliVerbs
         yield return TwilioCommand.Create();
         yield return TiffCommand.Create();
         yield return SimulateCommand.Create();
+        yield return TiffCommand.Create();
         yield return SendCommand.Create();
         yield return ReceiveCommand.Create();
     }

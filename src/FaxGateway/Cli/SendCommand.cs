@@ -3,6 +3,7 @@ using System.Globalization;
 using FaxGateway.Imaging;
 using FaxGateway.Modems;
 using FaxGateway.Modems.Calls;
+using FaxGateway.Modems.Probing;
 using FaxGateway.Modems.Profiles;
 using FaxGateway.Protocol.Session;
 
@@ -95,68 +96,20 @@ internal static class FaxCallCli
         _ => FaxCallClass.Auto,
     };
 
-    /// <summary>The profile by name or file, or the built-in profile the modem's identification matches, or a generic one.</summary>
+    /// <summary>The profile by name or file, or the built-in profile the probed modem matches, or one suggested for it.</summary>
     public static async Task<ModemProfile> ResolveProfileAsync(string device, string? profile, CancellationToken cancellationToken)
     {
+        var catalog = ModemProfileCatalog.Load(Path.Combine(AppContext.BaseDirectory, "hardware", "modems"));
         if (profile is not null)
         {
-            if (File.Exists(profile))
-            {
-                return ModemProfileLoader.LoadFile(profile);
-            }
-
-            return ModemProfileLoader.LoadBuiltIn().FirstOrDefault(p => p.Name == profile)
-                ?? throw new ArgumentException($"no built-in modem profile named \"{profile}\" and no such file");
+            return File.Exists(profile) ? ModemProfileLoader.LoadFile(profile) : catalog.Get(profile);
         }
 
-        return await ProbeAsync(device, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Asks the modem who it is (ATI, ATI3, +FMI/+FMM) and which classes it speaks (+FCLASS=?), then takes the matching
-    /// built-in profile, or a generic one for the best class (1 first: our engine, then 2.0, then 2).
-    /// </summary>
-    private static async Task<ModemProfile> ProbeAsync(string device, CancellationToken cancellationToken)
-    {
-        var generic = new ModemProfile { Name = "generic", ResetDelayMs = 500 };
+        // Ask the modem who it is (ATI, ATI3, +FMI/+FMM/+FMR, +FCLASS=?, +FTM=?/+FRM=?) with a generic profile's port settings.
+        var generic = catalog.Get("generic-class1") with { FlowControl = Modems.Transport.FlowControl.None };
         await using var connection = await ModemConnection.OpenAsync(device, generic, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var channel = connection.Channel;
-        async Task<string> AskAsync(string command)
-        {
-            try
-            {
-                var response = await channel.ExecuteAsync(command, TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-                return response.IsOk ? response.Text.Trim() : string.Empty;
-            }
-            catch (ModemException)
-            {
-                return string.Empty;
-            }
-        }
-
-        await AskAsync("ATE0V1");
-        var ati = await AskAsync("ATI");
-        var ati3 = await AskAsync("ATI3");
-        var manufacturer = await AskAsync("AT+FMI?");
-        var model = await AskAsync("AT+FMM?");
-        var classes = await AskAsync("AT+FCLASS=?");
-        var identity = string.Join(' ', ati, ati3, manufacturer, model);
-        var match = ModemProfileLoader.LoadBuiltIn().FirstOrDefault(p => p.Match is { } m
-            && (m.Ati is null || identity.Contains(m.Ati, StringComparison.OrdinalIgnoreCase))
-            && (m.Manufacturer is null || identity.Contains(m.Manufacturer, StringComparison.OrdinalIgnoreCase))
-            && (m.Model is null || identity.Contains(m.Model, StringComparison.OrdinalIgnoreCase))
-            && (m.Ati ?? m.Manufacturer ?? m.Model) is not null);
-        if (match is not null)
-        {
-            return match;
-        }
-
-        var offered = classes.Split([',', '(', ')', ' '], StringSplitOptions.RemoveEmptyEntries);
-        var preferred = offered.Contains("1") || offered.Contains("1.0") ? FaxClass.Class1
-            : offered.Contains("2.0") ? FaxClass.Class20
-            : offered.Contains("2") ? FaxClass.Class2
-            : FaxClass.Class1;
-        return generic with { Name = "generic-probed", PreferredClass = preferred };
+        var identity = await ModemProber.ProbeAsync(connection.Channel, TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+        return catalog.Match(identity) ?? catalog.Suggest(identity);
     }
 
     /// <summary>Opens the device, initialises the line and runs <paramref name="call"/>; modem and argument problems become exit codes.</summary>
@@ -170,7 +123,7 @@ internal static class FaxCallCli
         catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or ModemException or InvalidDataException)
         {
             error.WriteLine($"faxgw: {ex.Message}");
-            return ex is ArgumentException or InvalidDataException ? 2 : 3;
+            return ex is ArgumentException or InvalidDataException || ex is ModemException { Failure: ModemFailure.InvalidProfile } ? 2 : 3;
         }
 
         FaxLine line;
