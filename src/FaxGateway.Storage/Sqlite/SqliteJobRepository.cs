@@ -359,16 +359,6 @@ internal static class SqliteDialect
         UPDATE jobs SET state = 'sending', line_id = @lineId, attempts = attempts + 1, updated_at = @now,
           session_id = CASE WHEN attempts = 0 THEN session_id ELSE @newSessionId END
         WHERE id = (
-          SELECT j.id FROM jobs j
-          WHERE j.state = 'scheduled' AND j.not_before <= @now
-            AND (SELECT COUNT(*) FROM jobs s WHERE s.state = 'sending' AND s.destination = j.destination) < @maxPerDestination
-            -- A line never dials its own number.
-            AND NOT EXISTS (SELECT 1 FROM lines me WHERE me.id = @lineId AND me.number <> '' AND me.number = j.destination)
-            -- The sender number picks its line (its TSI); any line may send when no other healthy line owns it.
-            AND (EXISTS (SELECT 1 FROM lines me WHERE me.id = @lineId AND me.number = j.from_number)
-                 OR NOT EXISTS (SELECT 1 FROM lines o WHERE o.id <> @lineId AND o.number = j.from_number AND o.number <> j.destination
-                                AND o.can_send = 1 AND o.health = 'in_service'))
-          ORDER BY j.priority DESC, j.not_before, j.rowid
           WITH RECURSIVE levels(p) AS (
             SELECT MAX(priority) FROM jobs WHERE state = 'scheduled'
             UNION ALL
@@ -378,6 +368,11 @@ internal static class SqliteDialect
             SELECT (SELECT j.id FROM jobs j
                     WHERE j.state = 'scheduled' AND j.priority = levels.p AND j.not_before <= @now AND j.destination <> @exclude
                       AND (SELECT COUNT(*) FROM jobs s WHERE s.state = 'sending' AND s.destination = j.destination) < @maxPerDestination
+                      -- The sender number picks its line (it is the line's TSI); any line may send a job whose
+                      -- number no other healthy sending line owns. (@exclude is this line's own number.)
+                      AND (j.from_number = @exclude
+                           OR NOT EXISTS (SELECT 1 FROM lines o WHERE o.id <> @lineId AND o.number = j.from_number
+                                          AND o.number <> j.destination AND o.can_send = 1 AND o.health = 'in_service'))
                     ORDER BY j.not_before, j.rowid
                     LIMIT 1) AS candidate
             FROM levels WHERE levels.p IS NOT NULL)

@@ -3,6 +3,7 @@ using FaxGateway.Core.Lines;
 using FaxGateway.Core.Metrics;
 using FaxGateway.Core.Model;
 using FaxLine = FaxGateway.Modems.Calls.FaxLine;
+using IncomingCall = FaxGateway.Core.Lines.IncomingCall;
 using FaxGateway.Documents.Rendering;
 using FaxGateway.Imaging;
 using FaxGateway.Modems;
