@@ -7,19 +7,23 @@ internal static class CliVerbs
 {
     public static IEnumerable<Command> All()
     {
-        yield return VersionCommand.Create();
+        // The daemon and its administration.
+        yield return RunCommand.Create();
         yield return StatusCommand.Create();
         yield return TraceCommand.Create();
-        yield return ModemCommand.Create();
-        yield return RunCommand.Create();
         yield return TokenCommand.Create();
-        yield return DocCommand.Create();
         yield return NumberCommand.Create();
         yield return TwilioCommand.Create();
-        yield return TiffCommand.Create();
-        yield return SimulateCommand.Create();
-        yield return TiffCommand.Create();
+
+        // One-shot fax diagnostics, like efax.
         yield return SendCommand.Create();
         yield return ReceiveCommand.Create();
+        yield return ModemCommand.Create();
+        yield return SimulateCommand.Create();
+
+        // Documents and pages.
+        yield return TiffCommand.Create();
+        yield return DocCommand.Create();
+        yield return VersionCommand.Create();
     }
 }

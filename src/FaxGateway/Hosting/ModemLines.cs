@@ -175,6 +175,23 @@ internal sealed class ModemFaxLine(
 
     public ValueTask DisposeAsync() => line.DisposeAsync();
 
+    /// <summary>A metric label from an enum name of a closed set: NoCarrier becomes no_carrier.</summary>
+    internal static string SnakeCase(string name)
+    {
+        var sb = new System.Text.StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0 && !char.IsUpper(name[i - 1]))
+            {
+                sb.Append('_');
+            }
+
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return sb.ToString();
+    }
+
     private async Task SaveTraceAsync(string sessionId)
     {
         var trace = recorder.End();
@@ -256,8 +273,9 @@ internal sealed class ModemFaxLine(
         else
         {
             var reason = report.LineFault is not null ? "modem_fault"
-                : report.Reason is { } r ? r.ToString().ToLowerInvariant()
-                : report.Connection.ToString().ToLowerInvariant();
+                : report.Connection != CallOutcome.Connected ? SnakeCase(report.Connection.ToString())
+                : report.Reason is { } r ? SnakeCase(r.ToString())
+                : "unknown";
             metrics.CallFailed(LineId, reason);
         }
 
