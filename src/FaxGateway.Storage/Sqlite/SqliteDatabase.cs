@@ -44,7 +44,7 @@ public sealed class SqliteDatabase : IDisposable
     public string ConnectionString => _connectionString;
 
     /// <summary>A pooled connection; <paramref name="forWrite"/> also sets the durability of its commits.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool forWrite = false)
+    public async Task<SqliteConnection> OpenAsync(bool forWrite, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +61,7 @@ public sealed class SqliteDatabase : IDisposable
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenAsync(forWrite: false, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await read(connection).ConfigureAwait(false);
@@ -75,7 +75,7 @@ public sealed class SqliteDatabase : IDisposable
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var connection = await OpenAsync(cancellationToken, forWrite: true).ConfigureAwait(false);
+            var connection = await OpenAsync(forWrite: true, cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -80,6 +80,15 @@ internal static class DaemonHost
         services.AddTwilioFax(o => TwilioHosting.Configure(o, configuration));
         DaemonLines.Configure(services, configuration, settings);
         services.AddRouting();
+
+        // systemd Type=notify: READY=1 after start, WATCHDOG=1 pings (the unit sets WatchdogSec).
+        services.AddHostedService<Operations.SystemdNotifyService>();
+
+        // Metrics: the FaxGateway meter exported to /metrics through the Prometheus bridge.
+        services.AddMetrics();
+        services.AddSingleton<Core.Metrics.FaxMetrics>();
+        services.AddSingleton(_ => new Operations.PrometheusMeterBridge(Prometheus.Metrics.DefaultRegistry));
+        services.AddHostedService<Operations.MetricsStartupService>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "FaxGateway";
