@@ -22,7 +22,8 @@ public sealed class AtChannel : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Channel<UnsolicitedLine> _unsolicited = Channel.CreateUnbounded<UnsolicitedLine>(new UnboundedChannelOptions { SingleWriter = true });
-    private readonly Channel<AtLine> _lines = Channel.CreateUnbounded<AtLine>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    // Not single-reader: only the multi-reader unbounded channel can count its items (TrimIdleLines).
+    private readonly Channel<AtLine> _lines = Channel.CreateUnbounded<AtLine>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<DataChunk> _data;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly StringBuilder _line = new();
@@ -341,6 +342,11 @@ public sealed class AtChannel : IAsyncDisposable
         {
             failure = new ModemException(ModemFailure.PortClosed, $"{Name}: the port vanished: {ex.Message}", ex);
         }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, every waiter must end with an error rather than hang.
+            failure = new ModemException(ModemFailure.PortClosed, $"{Name}: the read loop failed: {ex.Message}", ex);
+        }
 
         ModemLog.ReadLoopEnded(_logger, Name, failure?.Message ?? "shutdown");
         _lines.Writer.TryComplete(failure);
@@ -454,6 +460,7 @@ public sealed class AtChannel : IAsyncDisposable
             GarbageLines++;
             ModemLog.Garbage(_logger, Name, text);
             _lines.Writer.TryWrite(new AtLine(text, true, false));
+            TrimIdleLines();
             return;
         }
 
@@ -482,6 +489,17 @@ public sealed class AtChannel : IAsyncDisposable
         }
 
         _lines.Writer.TryWrite(new AtLine(text, false, numeric));
+        TrimIdleLines();
+    }
+
+    private void TrimIdleLines()
+    {
+        // A modem that spews lines while nobody asks (noise, a wrong speed) must not grow memory without bound:
+        // keep the newest lines only; the next command throws the rest away anyway.
+        while (_lines.Reader.Count > _options.MaxInformationLines * 4 && _lines.Reader.TryRead(out _))
+        {
+            StaleLines++;
+        }
     }
 
     private readonly record struct AtLine(string Text, bool Garbage, bool Numeric);

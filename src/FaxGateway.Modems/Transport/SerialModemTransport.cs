@@ -58,6 +58,12 @@ public sealed class SerialModemTransport : IModemTransport
     {
         ArgumentException.ThrowIfNullOrEmpty(device);
         var path = ResolveDevice(device);
+        if (!File.Exists(path))
+        {
+            // SerialPort reports a missing device as "access denied"; say what it is.
+            throw new ModemException(ModemFailure.PortClosed, $"cannot open {device}: no such device");
+        }
+
         var port = new SerialPort(path, baudRate, Parity.None, 8, StopBits.One)
         {
             Handshake = flowControl switch
