@@ -183,6 +183,11 @@ public sealed partial class VirtualModem
             return ResultCode.Ok;
         }
 
+        if (InClass2)
+        {
+            return await Class2DialAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!InClass1)
         {
             // Data mode would need a data modem at the far end: none on a fax line.
@@ -215,6 +220,11 @@ public sealed partial class VirtualModem
         }
 
         _hadCall = true;
+        if (InClass2)
+        {
+            return await Class2AnswerAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!InClass1)
         {
             HangUpCurrentCall();

@@ -261,7 +261,7 @@ public sealed partial class VirtualModem
         _echo = true;
         _verbose = true;
         _quiet = false;
-        _faxClass = "0";
+        SelectClass("0");
         _adaptiveReception = 0;
         _carrierLossTimeout = 0;
         _inactivityTimeout = 0;
@@ -589,7 +589,7 @@ public sealed partial class VirtualModem
             case "FCLASS":
                 if (isTest)
                 {
-                    infos.Add("0,1,1.0");
+                    infos.Add(_options.FaxClasses);
                     return (ResultCode.Ok, null);
                 }
 
@@ -599,9 +599,9 @@ public sealed partial class VirtualModem
                     return (ResultCode.Ok, null);
                 }
 
-                if (isSet && value is "0" or "1" or "1.0")
+                if (isSet && (value == "0" || OffersClass(value)))
                 {
-                    _faxClass = value;
+                    SelectClass(value);
                     return (ResultCode.Ok, null);
                 }
 
@@ -619,6 +619,11 @@ public sealed partial class VirtualModem
 
             case "VCID":
                 return Setting(ref _callerIdMode, 0, 2, "(0-2)", isTest, isQuery, number, isSet, infos);
+        }
+
+        if (InClass2)
+        {
+            return Class2Command(name, value, number, isTest, isQuery, isSet, infos);
         }
 
         if (!InClass1)

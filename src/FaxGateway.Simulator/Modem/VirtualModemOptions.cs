@@ -28,6 +28,15 @@ public sealed record VirtualModemOptions
 
     /// <summary>Known misbehaviours of real modems to reproduce, so drivers can be tested against them.</summary>
     public ModemQuirks Quirks { get; init; } = ModemQuirks.None;
+
+    /// <summary>
+    /// The classes <c>AT+FCLASS=?</c> lists and <c>AT+FCLASS=</c> accepts. Class 2 (SP-2388-A) and 2.0 (T.32) run
+    /// the project's T.30 engine inside the modem; a modem offers them when they are listed here.
+    /// </summary>
+    public string FaxClasses { get; init; } = "0,1,1.0";
+
+    /// <summary>The byte a Class 2/2.0 modem waits for after <c>AT+FDR</c>'s CONNECT before it sends page data: DC2 (T.32), or DC1 as many SP-2388-A modems.</summary>
+    public byte Class2DataTrigger { get; init; } = 0x12;
 }
 
 /// <summary>
