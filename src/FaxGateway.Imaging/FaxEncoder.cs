@@ -290,18 +290,19 @@ public sealed class FaxEncoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PutRun(Span<byte> destination, bool lsb, ref ulong acc, ref int bits, ref int pos, int run, bool black)
     {
-        if (run >= 64)
+        if (run >= T4Codes.CombinedRuns)
         {
             PutMakeUp(destination, lsb, ref acc, ref bits, ref pos, ref run, black);
         }
 
+        // Make-up and terminating code in one write (T4Codes.WhiteRunCode/BlackRunCode).
         if (black)
         {
-            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, T4Codes.BlackTermCode[run], T4Codes.BlackTermLength[run]);
+            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, T4Codes.BlackRunCode[run], T4Codes.BlackRunLength[run]);
         }
         else
         {
-            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, T4Codes.WhiteTermCode[run], T4Codes.WhiteTermLength[run]);
+            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, T4Codes.WhiteRunCode[run], T4Codes.WhiteRunLength[run]);
         }
     }
 
@@ -315,13 +316,6 @@ public sealed class FaxEncoder
         {
             BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, codes[39], lengths[39]);
             run -= 2560;
-        }
-
-        if (run >= 64)
-        {
-            var index = (run >> 6) - 1;
-            BitWriter.Put(destination, lsb, ref acc, ref bits, ref pos, codes[index], lengths[index]);
-            run &= 63;
         }
     }
 }

@@ -100,6 +100,18 @@ internal static class T4Codes
     public static readonly ushort[] BlackMakeUpCode = new ushort[40];
     public static readonly byte[] BlackMakeUpLength = new byte[40];
 
+    /// <summary>Longest run one combined code covers; longer runs start with 2560 make-ups.</summary>
+    public const int CombinedRuns = 2624;
+
+    /// <summary>
+    /// Make-up code (if any) and terminating code of every run 0..2623 as one code of up to 25 bits, so the encoder
+    /// writes a run with one lookup and one write.
+    /// </summary>
+    public static readonly uint[] WhiteRunCode = new uint[CombinedRuns];
+    public static readonly byte[] WhiteRunLength = new byte[CombinedRuns];
+    public static readonly uint[] BlackRunCode = new uint[CombinedRuns];
+    public static readonly byte[] BlackRunLength = new byte[CombinedRuns];
+
     /// <summary>Vertical mode codes, index d + 3.</summary>
     public static readonly byte[] VerticalCode = new byte[7];
     public static readonly byte[] VerticalLength = new byte[7];
@@ -137,6 +149,12 @@ internal static class T4Codes
             VerticalLength[i] = length;
         }
 
+        for (var run = 0; run < CombinedRuns; run++)
+        {
+            (WhiteRunCode[run], WhiteRunLength[run]) = Combine(run, WhiteTermCode, WhiteTermLength, WhiteMakeUpCode, WhiteMakeUpLength);
+            (BlackRunCode[run], BlackRunLength[run]) = Combine(run, BlackTermCode, BlackTermLength, BlackMakeUpCode, BlackMakeUpLength);
+        }
+
         WhiteDecode = BuildRunTable(WhiteTerminating, WhiteMakeUp);
         BlackDecode = BuildRunTable(BlackTerminating, BlackMakeUp);
         BuildModeTable();
@@ -149,6 +167,18 @@ internal static class T4Codes
     public static int Value(uint entry) => (int)(entry >> 8);
 
     private static uint Entry(T4CodeKind kind, int length, int value) => (uint)kind | ((uint)length << 4) | ((uint)value << 8);
+
+    private static (uint Code, byte Length) Combine(int run, ushort[] termCode, byte[] termLength, ushort[] makeUpCode, byte[] makeUpLength)
+    {
+        var term = run & 63;
+        if (run < 64)
+        {
+            return (termCode[term], termLength[term]);
+        }
+
+        var index = (run >> 6) - 1;
+        return (((uint)makeUpCode[index] << termLength[term]) | termCode[term], (byte)(makeUpLength[index] + termLength[term]));
+    }
 
     private static (ushort Code, byte Length) Parse(string bits) => (Convert.ToUInt16(bits, 2), (byte)bits.Length);
 
