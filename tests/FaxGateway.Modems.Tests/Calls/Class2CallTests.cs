@@ -3,6 +3,7 @@ using FaxGateway.Modems.Calls;
 using FaxGateway.Modems.Class2;
 using FaxGateway.Modems.Profiles;
 using FaxGateway.Modems.Transport;
+using FaxGateway.Protocol.Capabilities;
 using FaxGateway.Protocol.Session;
 using FaxGateway.Simulator;
 using FaxGateway.Simulator.Line;
@@ -34,12 +35,12 @@ public sealed class Class2CallTests
     {
         private readonly VirtualPstn _pstn;
 
-        public Lines(Class2Dialect dialect, bool class2Sends, FaxCallOptions class1Options, LineImpairments? class1Line = null, LineImpairments? class2Line = null)
+        public Lines(Class2Dialect dialect, bool class2Sends, FaxCallOptions class1Options, LineImpairments? class1Line = null, LineImpairments? class2Line = null, FaxCallOptions? class2Options = null)
         {
             _pstn = new VirtualPstn(new PstnOptions { RealTime = false, RingInterval = TimeSpan.FromMilliseconds(20) });
             Class2Modem = _pstn.AddModem(new VirtualModemOptions { FaxClasses = "0,2,2.0", Impairments = class2Line });
             Class1Modem = _pstn.AddModem(new VirtualModemOptions { Impairments = class1Line });
-            var class2Options = new FaxCallOptions { LocalIdent = "CLASS2 SIM", Class = dialect == Class2Dialect.Class20 ? FaxCallClass.Class20 : FaxCallClass.Class2 };
+            class2Options = (class2Options ?? new FaxCallOptions()) with { LocalIdent = "CLASS2 SIM", Class = dialect == Class2Dialect.Class20 ? FaxCallClass.Class20 : FaxCallClass.Class2 };
             Class2 = new FaxLine(new ModemConnection(new StreamModemTransport(Class2Modem.OpenPort(), "sim-c2"), Class2Profile(dialect)), class2Options);
             Class1 = new FaxLine(new ModemConnection(new StreamModemTransport(Class1Modem.OpenPort(), "sim-c1"), SimulatedLines.Profile), class1Options);
             Sender = class2Sends ? Class2 : Class1;
@@ -118,5 +119,41 @@ public sealed class Class2CallTests
             Assert.True(received.ReceivedPages[i].Accepted);
             AssertSamePixels(pages[i], received.ReceivedPages[i].Page);
         }
+    }
+
+    [Fact]
+    public async Task With_bit_errors_a_Class20_receiver_counts_the_damaged_lines_of_a_Class1_sender()
+    {
+        var ct = Generous;
+        var impaired = new LineImpairments { ImageBitErrorRate = 3e-5, Seed = 3 };
+        var tolerant = new FaxCallOptions { CopyQuality = new CopyQualityPolicy { MaxBadLinePercent = 100, MaxConsecutiveBadLines = int.MaxValue } };
+        await using var lines = new Lines(Class2Dialect.Class20, class2Sends: false, new FaxCallOptions { UseEcm = false, MaxRate = FaxRate.V29_9600 }, class2Line: impaired, class2Options: tolerant);
+        var page = TestPages.Make(1100, 196, 9);
+
+        var (sent, received) = await lines.TransferAsync([page], ct);
+
+        Assert.True(sent.Success, sent.HangupText);
+        var rx = Assert.Single(received.ReceivedPages);
+        Assert.True(rx.Report.BadRows > 0, "bit errors should have damaged some rows");
+        Assert.Equal(rx.Report.BadRows, Assert.Single(received.Pages).BadLines);
+        Assert.InRange(rx.Page.Height, page.Height - 50, page.Height + 50);
+    }
+
+    [Fact]
+    public async Task With_heavy_bit_errors_a_strict_Class1_receiver_answers_RTN_and_the_Class20_sender_reports_the_page_rejected()
+    {
+        var ct = Generous;
+        var impaired = new LineImpairments { ImageBitErrorRate = 3e-4, Seed = 4 };
+        var strict = new FaxCallOptions { UseEcm = false, CopyQuality = new CopyQualityPolicy { MaxBadLinePercent = 0, MaxConsecutiveBadLines = 0 } };
+        await using var lines = new Lines(Class2Dialect.Class20, class2Sends: true, strict, class1Line: impaired);
+        var page = TestPages.Make(600, 196, 10);
+
+        var (sent, received) = await lines.TransferAsync([page], ct);
+
+        Assert.False(sent.Success);
+        Assert.Equal(PageOutcome.Rejected, Assert.Single(sent.Pages).Outcome);
+        Assert.Equal(0, sent.PagesConfirmed);
+        Assert.Equal(PageOutcome.ReceivedBad, Assert.Single(received.Pages).Outcome);
+        Assert.False(Assert.Single(received.ReceivedPages).Accepted);
     }
 }

@@ -193,4 +193,34 @@ public sealed class FaxCallTests
         Assert.Empty(report.Pages);
         Assert.Equal("BUSY", report.HangupText);
     }
+
+    [Fact]
+    public async Task A_far_end_that_vanishes_mid_page_leaves_the_page_not_confirmed()
+    {
+        var ct = Generous;
+        var timers = new T30Timers { T2 = TimeSpan.FromSeconds(1), T4 = TimeSpan.FromMilliseconds(300) };
+        await using var lines = await SimulatedLines.StartAsync(new FaxCallOptions { Timers = timers }, new FaxCallOptions(), cancellationToken: ct);
+        lines.Sender.T30Commands += batch =>
+        {
+            if (batch.Any(c => c is SendImage or SendEcmBlock))
+            {
+                // The receiving modem is unplugged as our page goes out: no MCF can ever come.
+                lines.ReceiverModem.Unplug();
+            }
+        };
+        var receive = Task.Run(async () =>
+        {
+            await lines.Receiver.WaitForRingAsync(1, ct);
+            return await lines.Receiver.ReceiveAsync(ct);
+        });
+
+        var sent = await lines.Sender.SendAsync(lines.ReceiverModem.Number, [TestPages.Make(60, 196, 12)], ct);
+        var received = await receive;
+
+        Assert.False(sent.Success);
+        Assert.Equal(0, sent.PagesConfirmed);
+        Assert.Equal(PageOutcome.NotConfirmed, Assert.Single(sent.Pages).Outcome);
+        Assert.False(received.Success);
+        Assert.NotNull(received.LineFault);
+    }
 }

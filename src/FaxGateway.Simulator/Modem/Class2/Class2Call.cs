@@ -17,6 +17,9 @@ namespace FaxGateway.Simulator.Modem.Class2;
 /// </summary>
 internal sealed class Class2Call
 {
+    /// <summary>How long the modem waits for the far end to take its last frames (DCN) before it hangs up.</summary>
+    private static readonly TimeSpan DcnGrace = TimeSpan.FromSeconds(2);
+
     private readonly VirtualModem _modem;
     private readonly VirtualCall _call;
     private readonly Class2Settings _settings;
@@ -25,6 +28,7 @@ internal sealed class Class2Call
     private readonly Class2PageBuffer? _pages;
     private readonly Class2PageReceiver? _received;
     private Transmission? _rx;
+    private Transmission? _lastSent;
     private bool _sawFrame;
     private int _nextPage;
 
@@ -134,9 +138,42 @@ internal sealed class Class2Call
         finally
         {
             HangupStatus = _session.Result?.Reason ?? HangupReason.CallAborted;
+            await LetLastFramesArriveAsync().ConfigureAwait(false);
             Finished = true;
             _call.HangUp(_modem);
             _modem.Wake();
+        }
+    }
+
+    /// <summary>
+    /// The modem hangs up after DCN, but not before the far end has heard it: on a real line the carrier reaches the
+    /// far modem before the loop drops; here the far end must have taken the frame (bounded, in case it never listens).
+    /// </summary>
+    private async Task LetLastFramesArriveAsync()
+    {
+        if (_lastSent is not { } last)
+        {
+            return;
+        }
+
+        var until = _time.GetUtcNow() + DcnGrace;
+        while (!last.IsDrained && !_call.HasEnded)
+        {
+            var woken = _modem.WakeUp.WaitAsync();
+            var remaining = until - _time.GetUtcNow();
+            if (last.IsDrained || _call.HasEnded || remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            try
+            {
+                await woken.WaitAsync(remaining, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
         }
     }
 
@@ -286,6 +323,7 @@ internal sealed class Class2Call
         }
 
         _call.EndTransmission(_modem, transmission);
+        _lastSent = transmission;
     }
 
     private async Task SendHighSpeedAsync(FaxModulation modulation, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
