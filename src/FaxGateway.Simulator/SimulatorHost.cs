@@ -48,13 +48,13 @@ public sealed class SimulatorHost : IAsyncDisposable
     public IReadOnlyList<SimulatedPort> Ports => _ports;
 
     /// <summary>Starts <paramref name="modems"/> modems reachable through in-process streams.</summary>
-    public static SimulatorHost StartInProcess(int modems, PstnOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    public static SimulatorHost StartInProcess(int modems, PstnOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, VirtualModemOptions? modemOptions = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(modems, 1);
         var host = new SimulatorHost(new VirtualPstn(options, timeProvider, loggerFactory));
         for (var i = 0; i < modems; i++)
         {
-            var modem = host.Pstn.AddModem();
+            var modem = host.Pstn.AddModem(modemOptions);
             host._ports.Add(new SimulatedPort(modem, null, modem.OpenPort()));
         }
 
@@ -65,7 +65,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// Starts <paramref name="modems"/> modems on ptys, each linked as <paramref name="ptyDirectory"/>/ttySIMn
     /// (an existing link of that name is replaced). The directory is created if needed.
     /// </summary>
-    public static SimulatorHost StartOnPtys(int modems, string ptyDirectory, PstnOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    public static SimulatorHost StartOnPtys(int modems, string ptyDirectory, PstnOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, VirtualModemOptions? modemOptions = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(modems, 1);
         ArgumentException.ThrowIfNullOrEmpty(ptyDirectory);
@@ -75,7 +75,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         {
             for (var i = 0; i < modems; i++)
             {
-                var modem = host.Pstn.AddModem();
+                var modem = host.Pstn.AddModem(modemOptions);
                 var pty = PseudoTerminal.Open();
                 var link = Path.Combine(Path.GetFullPath(ptyDirectory), DevicePrefix + i.ToString(CultureInfo.InvariantCulture));
                 if (File.Exists(link) || Directory.Exists(link) || new FileInfo(link).LinkTarget is not null)

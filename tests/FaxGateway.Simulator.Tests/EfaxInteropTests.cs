@@ -18,15 +18,21 @@ public sealed class EfaxInteropTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Fact]
-    public async Task Efax_class1_sends_a_page_through_two_simulated_modems_to_efax_receiving()
+    public Task Efax_class1_sends_a_page_through_two_simulated_modems_to_efax_receiving() => SendWithEfaxAsync("-o1", "-o1", null);
+
+    [Fact]
+    public Task Efax_class20_sends_a_page_through_a_simulated_class20_modem_to_efax_receiving_in_class1() =>
+        SendWithEfaxAsync("-o0", "-o1", new Modem.VirtualModemOptions { FaxClasses = "0,1,1.0,2,2.0" });
+
+    private async Task SendWithEfaxAsync(string senderClass, string receiverClass, Modem.VirtualModemOptions? modemOptions)
     {
         var dir = _dir.FullName;
-        await File.WriteAllTextAsync(Path.Combine(dir, "page.txt"), "FaxGateway simulator test page\n\nefax -o1 to efax -o1 through two virtual Class 1 modems.\n");
+        await File.WriteAllTextAsync(Path.Combine(dir, "page.txt"), $"FaxGateway simulator test page\n\nefax {senderClass} to efax {receiverClass} through two virtual modems.\n");
         var (efixCode, efixOutput) = await ExternalProgram.RunAsync("efix", dir, ProgramTimeout, "-i", "text", "-o", "tiffg3", "-n", "page.tif", "page.txt");
         Assert.True(efixCode == 0, efixOutput);
 
         // Lines take line time (4x faster than real): efax times its pages and needs time to pass.
-        await using var sim = SimulatorHost.StartOnPtys(2, Path.Combine(dir, "dev"), new PstnOptions { RealTime = true, Speedup = 4 });
+        await using var sim = SimulatorHost.StartOnPtys(2, Path.Combine(dir, "dev"), new PstnOptions { RealTime = true, Speedup = 4 }, modemOptions: modemOptions);
         var receiverReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sim.Ports[1].Modem.CommandReceived += (_, line) =>
         {
@@ -37,15 +43,15 @@ public sealed class EfaxInteropTests : IDisposable
         };
 
         // The receiving efax lets the modem auto-answer (-jS0=1 -w), as in the iaxmodem recipe.
-        using var receiver = ExternalProgram.Start("efax", dir, "-d", sim.Ports[1].DevicePath!, "-o1", "-jS0=1", "-w", "-l", "RECEIVER 1", "-r", Path.Combine(dir, "rx"), "-v", "ewinchamrf");
+        using var receiver = ExternalProgram.Start("efax", dir, "-d", sim.Ports[1].DevicePath!, receiverClass, "-jS0=1", "-w", "-l", "RECEIVER 1", "-r", Path.Combine(dir, "rx"), "-v", "ewinchamrf");
         await receiverReady.Task.WaitAsync(ProgramTimeout);
-        using var sender = ExternalProgram.Start("efax", dir, "-d", sim.Ports[0].DevicePath!, "-o1", "-l", "SENDER 0", "-v", "ewinchamr", "-t", sim.Ports[1].Number, "page.tif");
+        using var sender = ExternalProgram.Start("efax", dir, "-d", sim.Ports[0].DevicePath!, senderClass, "-l", "SENDER 0", "-v", "ewinchamr", "-t", sim.Ports[1].Number, "page.tif");
 
         var sent = await sender.WaitAsync(ProgramTimeout);
         var received = await receiver.WaitAsync(ProgramTimeout);
         Assert.True(sent == 0, "efax sender:\n" + sender.Output);
         Assert.True(received == 0, "efax receiver:\n" + receiver.Output);
-        Assert.Contains("sent -> page.tif", sender.Output, StringComparison.Ordinal);
+        Assert.True(sender.Output.Contains("sent -> page.tif", StringComparison.Ordinal), "efax sender:\n" + sender.Output + "\nefax receiver:\n" + receiver.Output);
 
         // Decode both pages with libtiff (tiffcp), then compare rows: the received page is efax's header lines
         // followed by every row of the original, bit for bit.

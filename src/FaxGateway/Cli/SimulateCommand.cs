@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using FaxGateway.Simulator;
 using FaxGateway.Simulator.Line;
+using FaxGateway.Simulator.Modem;
 
 namespace FaxGateway.Cli;
 
@@ -14,7 +15,7 @@ internal static class SimulateCommand
     public static Command Create()
     {
         var modems = new Option<int>("--modems") { Description = "Number of virtual modems", DefaultValueFactory = _ => 2 };
-        var faxClass = new Option<string>("--class") { Description = "Fax class the modems offer: 1 (Class 1/1.0)", DefaultValueFactory = _ => "1" };
+        var faxClass = new Option<string>("--class") { Description = "Fax class the modems offer: 1 (Class 1/1.0), 2 (SP-2388-A) or 2.0 (T.32; Class 2 too)", DefaultValueFactory = _ => "1" };
         var ptyDir = new Option<string>("--pty-dir") { Description = "Directory for the ttySIMn device links", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "faxgw-sim") };
         var realtime = new Option<bool>("--realtime") { Description = "Line timing of a real line: TCF 1.5 s, pages at their bit rate, CED 3 s, rings every 6 s (default: the same timing 4 times faster)" };
         var speedup = new Option<double>("--speedup") { Description = "How many times faster than a real line the simulated lines run, without --realtime", DefaultValueFactory = _ => 4 };
@@ -42,9 +43,18 @@ internal static class SimulateCommand
                 return 2;
             }
 
-            if (cls is not ("1" or "1.0"))
+            VirtualModemOptions? modemOptions = cls switch
             {
-                await error.WriteLineAsync($"--class {cls}: the simulator offers Class 1/1.0 modems; Class 2/2.0 needs the T.30 engine inside the modem and is not available yet").ConfigureAwait(false);
+                "1" or "1.0" => null,
+
+                // Class 2/2.0 modems run the project's T.30 engine inside themselves.
+                "2" => new VirtualModemOptions { FaxClasses = "0,2", Model = "FaxGateway virtual Class 2 modem" },
+                "2.0" => new VirtualModemOptions { FaxClasses = "0,2,2.0", Model = "FaxGateway virtual Class 2.0 modem" },
+                _ => new VirtualModemOptions { FaxClasses = string.Empty },
+            };
+            if (modemOptions is { FaxClasses.Length: 0 })
+            {
+                await error.WriteLineAsync($"--class {cls}: the simulator offers 1 (Class 1/1.0), 2 and 2.0").ConfigureAwait(false);
                 return 2;
             }
 
@@ -65,7 +75,7 @@ internal static class SimulateCommand
             SimulatorHost host;
             try
             {
-                host = SimulatorHost.StartOnPtys(count, parse.GetValue(ptyDir)!, options);
+                host = SimulatorHost.StartOnPtys(count, parse.GetValue(ptyDir)!, options, modemOptions: modemOptions);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
             {

@@ -157,6 +157,10 @@ public sealed partial class VirtualModem
 
         switch (name)
         {
+            case "FIP" when is20 && !isQuery && !isTest:
+                // T.32 +FIP: initialise the Class 2.0 parameters to their defaults.
+                _class2 = new Class2Settings(is20: true);
+                return (ResultCode.Ok, null);
             case "FCR":
                 return Class2Setting(settings.ReceiveEnabled, v => settings.ReceiveEnabled = v, 1, isTest, isQuery, number, isSet, infos);
             case "FLO" when is20:
