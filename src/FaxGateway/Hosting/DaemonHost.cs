@@ -68,6 +68,7 @@ internal static class DaemonHost
                 o.DataDirectory = DaemonSettings.DefaultDataDirectory();
             }
         });
+        // Metrics exported on /metrics, line health, call traces, systemd READY=1 and watchdog.
         services.AddOperations();
         services.AddFaxGatewayCore();
         services.Configure<QueueOptions>(configuration.GetSection(QueueOptions.SectionName));
@@ -81,14 +82,6 @@ internal static class DaemonHost
         DaemonLines.Configure(services, configuration, settings);
         services.AddRouting();
 
-        // systemd Type=notify: READY=1 after start, WATCHDOG=1 pings (the unit sets WatchdogSec).
-        services.AddHostedService<Operations.SystemdNotifyService>();
-
-        // Metrics: the FaxGateway meter exported to /metrics through the Prometheus bridge.
-        services.AddMetrics();
-        services.AddSingleton<Core.Metrics.FaxMetrics>();
-        services.AddSingleton(_ => new Operations.PrometheusMeterBridge(Prometheus.Metrics.DefaultRegistry));
-        services.AddHostedService<Operations.MetricsStartupService>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "FaxGateway";
