@@ -26,7 +26,8 @@ public sealed partial class CallbackDeliveryService(
     QueueSignal queueSignal,
     IOptions<ApiOptions> options,
     TimeProvider time,
-    ILogger<CallbackDeliveryService> logger) : BackgroundService
+    ILogger<CallbackDeliveryService> logger,
+    Core.Metrics.FaxMetrics? metrics = null) : BackgroundService
 {
     public const string HttpClientName = "faxgw.callbacks";
 
@@ -85,6 +86,7 @@ public sealed partial class CallbackDeliveryService(
     private async Task DeliverAsync(CallbackDelivery delivery, CancellationToken cancellationToken)
     {
         string error;
+        var started = time.GetTimestamp();
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -104,6 +106,7 @@ public sealed partial class CallbackDeliveryService(
             {
                 await queue.MarkDeliveredAsync(delivery.Id, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                 LogDelivered(logger, delivery.Source, delivery.Id, (int)response.StatusCode);
+                metrics?.Delivery(KindLabel(delivery.Source), "delivered", time.GetElapsedTime(started));
                 return;
             }
 
@@ -114,6 +117,7 @@ public sealed partial class CallbackDeliveryService(
             error = e is OperationCanceledException ? "timeout" : e.Message;
         }
 
+        metrics?.Delivery(KindLabel(delivery.Source), "failed", time.GetElapsedTime(started));
         var attempts = delivery.Attempts + 1;
         DateTimeOffset? next = null;
         if (attempts < _options.CallbackMaxAttempts)
@@ -135,4 +139,7 @@ public sealed partial class CallbackDeliveryService(
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Callback worker error")]
     private static partial void LogLoopError(ILogger logger, Exception exception);
+
+    /// <summary>The delivery's kind as a bounded metric label (the event or callback name, never a URL).</summary>
+    private static string KindLabel(string source) => source.Length is > 0 and <= 32 && source.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') ? source : "other";
 }

@@ -20,7 +20,8 @@ public sealed partial class ConversionService(
     QueueSignal signal,
     IOptions<QueueOptions> options,
     TimeProvider time,
-    ILogger<ConversionService> logger) : BackgroundService
+    ILogger<ConversionService> logger,
+    Metrics.FaxMetrics? metrics = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,7 +74,9 @@ public sealed partial class ConversionService(
         var temporary = store.CreateTemporaryPath("tif");
         try
         {
+            var started = time.GetTimestamp();
             var pages = await converter.ConvertAsync(sources, temporary, new DocumentConversionRequest { Enhancement = entry.Enhancement, CoverPageJson = entry.CoverPageJson }, cancellationToken).ConfigureAwait(false);
+            metrics?.DocumentConverted(FormatLabel(sources), time.GetElapsedTime(started));
             var documentId = FaxIds.NewLong();
             var (relativePath, size) = store.Commit(temporary, documentId, "tif");
             var document = new StoredFile
@@ -124,4 +127,16 @@ public sealed partial class ConversionService(
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Conversion worker error")]
     private static partial void LogError(ILogger logger, Exception exception);
+
+    /// <summary>A bounded label for the conversion metric: the first source's type (pdf, tiff, png, jpeg, text, other).</summary>
+    private static string FormatLabel(IReadOnlyList<DocumentSource> sources) =>
+        sources.Count == 0 ? "none" : sources[0].ContentType switch
+        {
+            "application/pdf" => "pdf",
+            "image/tiff" => "tiff",
+            "image/png" => "png",
+            "image/jpeg" => "jpeg",
+            "text/plain" => "text",
+            _ => "other",
+        };
 }

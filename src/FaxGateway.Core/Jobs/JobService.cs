@@ -46,7 +46,8 @@ public sealed partial class JobService(
     QueueSignal signal,
     IOptions<QueueOptions> options,
     TimeProvider time,
-    ILogger<JobService> logger)
+    ILogger<JobService> logger,
+    Metrics.FaxMetrics? metrics = null)
 {
     /// <summary>The literal FAX.PLUS members without a number send as <c>from</c>.</summary>
     public const string NoNumber = "no_number";
@@ -219,6 +220,7 @@ public sealed partial class JobService(
             var done = new AttemptRecord { Failure = FailureKind.None, PagesConfirmed = confirmed, RemoteIdent = result.RemoteIdent, At = now };
             await CompleteAsync(job, JobState.Sent, done, result.StartedAt, result.Duration, cancellationToken).ConfigureAwait(false);
             LogSent(logger, job.Id, job.LineId ?? "", confirmed);
+            metrics?.JobSent(now - job.CreatedAt);
             return JobState.Sent;
         }
 

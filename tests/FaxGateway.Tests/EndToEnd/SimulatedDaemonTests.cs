@@ -90,6 +90,14 @@ public sealed partial class SimulatedDaemonTests
             Assert.Matches(PagesTwo(), info);
         }
 
+        // The same story in the metrics: pages, calls, conversion, time to sent, webhook deliveries.
+        var metrics = await http.GetStringAsync("/metrics", cts.Token);
+        Assert.Contains("faxgw_line_pages_total{line=\"sim0\",direction=\"send\"} 4", metrics, StringComparison.Ordinal);
+        Assert.Contains("faxgw_line_calls_total{line=\"sim0\",direction=\"send\",result=\"ok\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("faxgw_document_conversion_duration_seconds_count{format=\"pdf\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("faxgw_queue_submit_to_sent_duration_seconds_count 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("faxgw_webhook_deliveries_total{kind=\"faxplus.fax_sent\",result=\"delivered\"}", metrics, StringComparison.Ordinal);
+
         // The admin's view of the same: faxgw status reads the daemon's database.
         var status = SystemdUnitTests.Run("dotnet", Path.Combine(AppContext.BaseDirectory, "faxgw.dll"), "status", "--data", daemon.DataDirectory);
         Assert.Equal(0, status.Exit);
