@@ -209,7 +209,7 @@ public sealed class FileAndOutboxTests(GatewayFactory factory) : IClassFixture<G
     {
         var (number, alice, _) = await SenderAsync();
         var (bobNumber, bob, _) = await SenderAsync();
-        var alicePath = await alice.UploadAsync(Http.Pdf);
+        var alicePath = await alice.UploadAsync(Http.Tiff, "doc.tif");
         await alice.PostAsync("/v3/accounts/self/outbox", Http.Json(Send(number, alicePath, "+41445550130")));
         var id = (await (await alice.GetAsync("/v3/accounts/self/outbox")).ReadJsonAsync()).GetProperty("records")[0].GetProperty("id").GetString();
 

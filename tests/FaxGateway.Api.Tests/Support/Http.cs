@@ -9,6 +9,21 @@ internal static class Http
 {
     public static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
+    /// <summary>
+    /// A real one-page fax document (a bilevel TIFF, no Ghostscript needed): it converts, so its job stays
+    /// queued in these tests, which run without lines. <see cref="Pdf"/> is only sniffed as a PDF and fails conversion.
+    /// </summary>
+    public static byte[] Tiff { get; } = MakeTiff();
+
+    private static byte[] MakeTiff()
+    {
+        var page = new FaxGateway.Imaging.PageRaster(1728, 200, 204, 98);
+        page.Row(100).Fill(0xF0);
+        using var stream = new MemoryStream();
+        FaxGateway.Imaging.TiffFax.Write(stream, [page], FaxGateway.Imaging.FaxCodingOptions.Mmr);
+        return stream.ToArray();
+    }
+
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
