@@ -157,6 +157,60 @@ public sealed class Class2AtTests : IAsyncLifetime
         Assert.True(Assert.Single(sent.OfType<Class2HangupReport>()).Status.IsNormal);
     }
 
+    [Fact]
+    public async Task A_page_the_receiving_DTE_rejects_with_FPS_2_reaches_the_sending_DTE_as_FPS_2_and_ERROR()
+    {
+        await _a.CommandAsync("AT+FCLASS=2.0;+FLI=\"TX\"");
+        await _b.CommandAsync("AT+FCLASS=2.0;+FLI=\"RX\"");
+        var page = Enumerable.Range(0, 2000).Select(i => (byte)(i % 200 + 20)).ToArray();
+
+        var dial = _a.CommandAsync("ATD" + _pstn.Modems[1].Number);
+        await _b.ExpectAsync("RING");
+        var answer = _b.CommandAsync("ATA");
+        await dial;
+        var send = Task.Run(async () =>
+        {
+            await _a.CommandAsync("AT+FDT", "CONNECT");
+            await _a.SendAsync([.. FaxGateway.Modems.Framing.DleStuffing.Stuff(page), 0x10, (byte)'.']);
+            return await _a.ExpectAsync("\r\nERROR\r\n");
+        });
+        await answer;
+
+        await _b.CommandAsync("AT+FDR", "CONNECT");
+        await _b.SendAsync([0x12]);
+        Assert.Equal(page, Unstuff(await _b.ExpectAsync(new byte[] { 0x10, 0x03 })));
+        await _b.ExpectAsync("\r\nOK\r\n");
+        await _b.CommandAsync("AT+FPS=2");
+        await _b.CommandAsync("AT+FDR");
+
+        var sent = Parse(await send, Class2Dialect.Class20);
+        Assert.Equal(Class2PageResponse.Rtn, Assert.Single(sent.OfType<Class2PageStatusReport>()).Response);
+        Assert.Single(sent.OfType<Class2HangupReport>());
+        Assert.Contains(_pstn.Calls, c => c.Trace.Contains("callee V.21 frame FF134C"));
+    }
+
+    [Fact]
+    public async Task Page_commands_without_a_call_are_ERROR_and_FKS_aborts_a_call_with_FHS_02()
+    {
+        await _a.CommandAsync("AT+FCLASS=2.0");
+        await _a.CommandAsync("AT+FDT", "ERROR");
+        await _a.CommandAsync("AT+FDR", "ERROR");
+        await _b.CommandAsync("AT+FCLASS=2");
+        await _b.CommandAsync("AT+FET=2", "ERROR");
+        await _b.CommandAsync("AT+FCLASS=2.0");
+
+        var dial = _a.CommandAsync("ATD" + _pstn.Modems[1].Number);
+        await _b.ExpectAsync("RING");
+        await _b.SendAsync("ATA\r");
+        await dial;
+        Assert.Contains("+FHS:02", await _a.CommandAsync("AT+FKS"), StringComparison.Ordinal);
+
+        // The answering modem, waiting for DCS, sees the line drop: a non-normal hangup report and NO CARRIER.
+        var reports = (await _b.ExpectAsync("\r\nNO CARRIER\r\n")).Split("\r\n").Where(l => l.StartsWith("+F", StringComparison.Ordinal));
+        var hangup = Assert.Single(Parse(string.Join("\r\n", reports), Class2Dialect.Class20).OfType<Class2HangupReport>());
+        Assert.False(hangup.Status.IsNormal);
+    }
+
     private static byte[] Unstuff(byte[] stuffed)
     {
         var decoder = default(FaxGateway.Modems.Framing.DleDecoder);

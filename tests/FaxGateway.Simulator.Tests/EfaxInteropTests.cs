@@ -80,6 +80,56 @@ public sealed class EfaxInteropTests : IDisposable
         Assert.Contains(original.Rows, r => r.Any(b => b != 0));
     }
 
+    [Fact]
+    public async Task Mgetty_sendfax_sends_a_page_through_a_simulated_class20_modem_to_efax_receiving()
+    {
+        var dir = _dir.FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "page.txt"), "FaxGateway simulator test page\n\nmgetty sendfax (Class 2.0) to efax -o1.\n");
+        var (efixCode, efixOutput) = await ExternalProgram.RunAsync("efix", dir, ProgramTimeout, "-i", "text", "-o", "tiffg3", "-n", "page.tif", "page.txt");
+        Assert.True(efixCode == 0, efixOutput);
+        var (g3Code, g3Output) = await ExternalProgram.RunAsync("efix", dir, ProgramTimeout, "-i", "tiffg3", "-o", "fax", "-n", "page.g3", "page.tif");
+        Assert.True(g3Code == 0, g3Output);
+
+        await using var sim = SimulatorHost.StartOnPtys(2, Path.Combine(dir, "dev"), new PstnOptions { RealTime = true, Speedup = 4 }, modemOptions: new Modem.VirtualModemOptions { FaxClasses = "0,1,1.0,2,2.0" });
+        var receiverReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sim.Ports[1].Modem.CommandReceived += (_, line) =>
+        {
+            if (line.Contains("S0=1", StringComparison.OrdinalIgnoreCase))
+            {
+                receiverReady.TrySetResult();
+            }
+        };
+
+        using var receiver = ExternalProgram.Start("efax", dir, "-d", sim.Ports[1].DevicePath!, "-o1", "-jS0=1", "-w", "-l", "RECEIVER 1", "-r", Path.Combine(dir, "rx"), "-v", "ewinchamrf");
+        await receiverReady.Task.WaitAsync(ProgramTimeout);
+        var senderCommands = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        sim.Ports[0].Modem.CommandReceived += (_, line) => senderCommands.Enqueue(line.ToUpperInvariant());
+
+        // sendfax only opens devices under /dev; -S makes it use the modem on its standard input (as mgetty hands it over).
+        using var sender = ExternalProgram.Start("sh", dir, "-c", $"exec sendfax -S -v -x 5 -n {sim.Ports[1].Number} page.g3 0<>'{sim.Ports[0].DevicePath}'");
+
+        var sent = await sender.WaitAsync(ProgramTimeout);
+        Assert.True(sent == 0, "sendfax:\n" + sender.Output + "\nefax receiver:\n" + receiver.Output);
+        var received = await receiver.WaitAsync(ProgramTimeout);
+        Assert.True(received == 0, "efax receiver:\n" + receiver.Output);
+        Assert.Contains(senderCommands, c => c.Contains("+FCLASS=2.0", StringComparison.Ordinal));
+        Assert.Contains(senderCommands, c => c.Contains("+FDT", StringComparison.Ordinal));
+
+        var (c1, o1) = await ExternalProgram.RunAsync("tiffcp", dir, ProgramTimeout, "-c", "none", "page.tif", "page.raw.tif");
+        var (c2, o2) = await ExternalProgram.RunAsync("tiffcp", dir, ProgramTimeout, "-c", "none", "rx.001", "rx.raw.tif");
+        Assert.True(c1 == 0 && c2 == 0, o1 + o2);
+        var original = ReadRows(Path.Combine(dir, "page.raw.tif"));
+        var arrived = ReadRows(Path.Combine(dir, "rx.raw.tif"));
+        Assert.Equal(original.Width, arrived.Width);
+        Assert.Equal(original.Rows.Count, arrived.Rows.Count);
+        for (var row = 0; row < original.Rows.Count; row++)
+        {
+            Assert.True(original.Rows[row].AsSpan().SequenceEqual(arrived.Rows[row]), $"row {row} differs");
+        }
+
+        Assert.Contains(original.Rows, r => r.Any(b => b != 0));
+    }
+
     private static (int Width, List<byte[]> Rows) ReadRows(string path)
     {
         using var tiff = Tiff.Open(path, "r") ?? throw new InvalidDataException("libtiff cannot open " + path);
