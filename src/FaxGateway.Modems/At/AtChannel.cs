@@ -67,6 +67,30 @@ public sealed class AtChannel : IAsyncDisposable
     /// <summary>The time source of every timeout.</summary>
     public TimeProvider TimeProvider => _time;
 
+    /// <summary>
+    /// Raised when a command has its final result, with the command's verb (<c>+FRH</c>, <c>D</c>, <c>Z</c>: never
+    /// its arguments, so never a dialled number) and the time from sending it to its result. For line metrics.
+    /// </summary>
+    public event Action<string, TimeSpan>? CommandCompleted;
+
+    /// <summary>The verb of an AT command line: the extended command name, or the first basic command letter.</summary>
+    public static string Verb(string command)
+    {
+        var body = command.StartsWith("AT", StringComparison.OrdinalIgnoreCase) ? command[2..] : command;
+        if (body.Length == 0)
+        {
+            return "AT";
+        }
+
+        if (body[0] is '+' or '&' or '#')
+        {
+            var end = body.IndexOfAny(['=', '?', ';']);
+            return (end < 0 ? body : body[..end]).ToUpperInvariant();
+        }
+
+        return char.ToUpperInvariant(body[0]).ToString();
+    }
+
     /// <summary>True while bytes from the modem are data (between CONNECT and <c>&lt;DLE&gt;&lt;ETX&gt;</c>).</summary>
     public bool InDataMode => _dataMode;
 
@@ -176,8 +200,11 @@ public sealed class AtChannel : IAsyncDisposable
         _pendingEcho = command;
         _xon = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ModemLog.CommandSent(_logger, Name, command);
+        var started = _time.GetTimestamp();
         await WriteCoreAsync(Encoding.ASCII.GetBytes(command + "\r"), timeout, cancellationToken).ConfigureAwait(false);
-        return await ReadResultCoreAsync(command, timeout, cancellationToken).ConfigureAwait(false);
+        var response = await ReadResultCoreAsync(command, timeout, cancellationToken).ConfigureAwait(false);
+        CommandCompleted?.Invoke(Verb(command), _time.GetElapsedTime(started));
+        return response;
     }
 
     internal async Task<AtResponse> ReadResultCoreAsync(string what, TimeSpan timeout, CancellationToken cancellationToken)

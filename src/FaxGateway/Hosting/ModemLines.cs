@@ -35,6 +35,16 @@ internal sealed class ModemFaxLine(
     private static readonly TimeSpan SameCallRingGap = TimeSpan.FromSeconds(8);
 
     private DateTimeOffset _ignoreRingsUntil = DateTimeOffset.MinValue;
+    private int? _lastTcfBitsPerSecond;
+    private int _breaksBefore;
+
+    /// <summary>Feeds the line's modem-level metrics: AT command latency, and trainings and fallbacks from T.30.</summary>
+    public ModemFaxLine Observed()
+    {
+        line.Connection.Channel.CommandCompleted += (verb, elapsed) => metrics.ModemCommand(LineId, verb, elapsed);
+        line.T30Commands += OnT30Commands;
+        return this;
+    }
 
     public string LineId { get; } = lineId;
 
@@ -62,6 +72,7 @@ internal sealed class ModemFaxLine(
 
         header.Stamp(pages, new PageHeaderFields { SenderNumber = fax.LocalIdent, RecipientNumber = fax.Destination, JobId = fax.JobId });
         using var busy = activity.InCall(LineId);
+        StartCall();
         recorder.Begin($"send job {fax.JobId} session {fax.SessionId}: {pages.Count} page(s) to {fax.Destination} on line {LineId}");
         FaxCallReport report;
         try
@@ -113,6 +124,7 @@ internal sealed class ModemFaxLine(
     {
         ArgumentNullException.ThrowIfNull(target);
         using var busy = activity.InCall(LineId);
+        StartCall();
         recorder.Begin($"receive session {target.SessionId} on line {LineId} from {call?.CallerNumber}");
         FaxCallReport report;
         try
@@ -174,6 +186,39 @@ internal sealed class ModemFaxLine(
     }
 
     public ValueTask DisposeAsync() => line.DisposeAsync();
+
+    private void StartCall()
+    {
+        _lastTcfBitsPerSecond = null;
+        _breaksBefore = line.Connection.BreakCount;
+    }
+
+    // A second TCF in one call means the first training failed (FTT, or no CFR); at a lower rate it is a
+    // fallback. As the receiver, every FTT we send is a training judged bad.
+    private void OnT30Commands(IReadOnlyList<Protocol.Session.T30Command> batch)
+    {
+        foreach (var command in batch)
+        {
+            if (command is Protocol.Session.SendTcf tcf)
+            {
+                var bps = tcf.Rate.BitsPerSecond;
+                if (_lastTcfBitsPerSecond is { } previous)
+                {
+                    metrics.TrainingFailed(LineId);
+                    if (bps < previous)
+                    {
+                        metrics.Fallback(LineId, bps);
+                    }
+                }
+
+                _lastTcfBitsPerSecond = bps;
+            }
+            else if (command is Protocol.Session.SendFrames frames && frames.Frames.Any(f => f.Type == Protocol.Frames.FrameType.Ftt))
+            {
+                metrics.TrainingFailed(LineId);
+            }
+        }
+    }
 
     /// <summary>A metric label from an enum name of a closed set: NoCarrier becomes no_carrier.</summary>
     internal static string SnakeCase(string name)
@@ -282,6 +327,11 @@ internal sealed class ModemFaxLine(
         if (report.LineFault is not null)
         {
             metrics.ModemDisconnected(LineId);
+        }
+
+        for (var i = _breaksBefore; i < line.Connection.BreakCount; i++)
+        {
+            metrics.ModemReset(LineId);
         }
 
         var confirmed = report.Pages.Count(p => p.IsConfirmed);
@@ -433,7 +483,7 @@ internal sealed class ConfiguredModemLineFactory(
             throw;
         }
 
-        return new ModemFaxLine(lineId, line, config.Rings, ModemLineProfiles.Header(options, time), metrics, activity, logger, traces, time);
+        return new ModemFaxLine(lineId, line, config.Rings, ModemLineProfiles.Header(options, time), metrics, activity, logger, traces, time).Observed();
     }
 }
 
@@ -477,7 +527,7 @@ internal sealed class SimulatedLineFactory : IFaxLineFactory, IAsyncDisposable
         var connection = new ModemConnection(new Modems.Transport.StreamModemTransport(port.Stream!, lineId), profile, _time, logger);
         var line = new FaxLine(connection, new FaxCallOptions { LocalIdent = port.Number, Class = FaxCallClass.Class1 }, logger);
         await line.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return new ModemFaxLine(lineId, line, rings: 1, ModemLineProfiles.Header(_options, _time), _metrics, _activity, logger, _traces, _time);
+        return new ModemFaxLine(lineId, line, rings: 1, ModemLineProfiles.Header(_options, _time), _metrics, _activity, logger, _traces, _time).Observed();
     }
 
     public ValueTask DisposeAsync() => _simulator.DisposeAsync();

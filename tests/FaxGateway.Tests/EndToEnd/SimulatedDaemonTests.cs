@@ -97,6 +97,7 @@ public sealed partial class SimulatedDaemonTests
         Assert.Contains("faxgw_document_conversion_duration_seconds_count{format=\"pdf\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("faxgw_queue_submit_to_sent_duration_seconds_count 2", metrics, StringComparison.Ordinal);
         Assert.Contains("faxgw_webhook_deliveries_total{kind=\"faxplus.fax_sent\",result=\"delivered\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("faxgw_modem_command_duration_seconds_count{line=\"sim0\",command=\"D\"} 2", metrics, StringComparison.Ordinal);
 
         // The admin's view of the same: faxgw status reads the daemon's database.
         var status = SystemdUnitTests.Run("dotnet", Path.Combine(AppContext.BaseDirectory, "faxgw.dll"), "status", "--data", daemon.DataDirectory);
