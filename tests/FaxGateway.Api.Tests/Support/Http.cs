@@ -7,11 +7,44 @@ namespace FaxGateway.Api.Tests.Support;
 
 internal static class Http
 {
-    public static readonly byte[] Pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    /// <summary>
+    /// A valid one-page A4 PDF (a black bar): it converts, so an outbox entry made from it stays queued in these
+    /// tests, which run without lines. (A page-less PDF failed conversion at once and raced the assertions.)
+    /// </summary>
+    public static readonly byte[] Pdf = MakePdf();
+
+    private static byte[] MakePdf()
+    {
+        const string content = "72 700 300 40 re f";
+        string[] objects =
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
+        ];
+        var pdf = new StringBuilder("%PDF-1.4\n");
+        var offsets = new List<int>();
+        for (var i = 0; i < objects.Length; i++)
+        {
+            offsets.Add(pdf.Length);
+            pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+        }
+
+        var xref = pdf.Length;
+        pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
+        foreach (var offset in offsets)
+        {
+            pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
+        }
+
+        pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        return Encoding.ASCII.GetBytes(pdf.ToString());
+    }
 
     /// <summary>
     /// A real one-page fax document (a bilevel TIFF, no Ghostscript needed): it converts, so its job stays
-    /// queued in these tests, which run without lines. <see cref="Pdf"/> is only sniffed as a PDF and fails conversion.
+    /// queued in these tests, which run without lines, without needing Ghostscript.
     /// </summary>
     public static byte[] Tiff { get; } = MakeTiff();
 
