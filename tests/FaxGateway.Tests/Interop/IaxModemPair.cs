@@ -63,10 +63,7 @@ public sealed class IaxModemPair : IAsyncLifetime
         }
 
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!File.Exists(Device0) || !File.Exists(Device1))
-        {
-            await Task.Delay(100, wait.Token);
-        }
+        await Eventually.WaitUntilAsync(() => Task.FromResult(File.Exists(Device0) && File.Exists(Device1)), wait.Token);
 
         LastHangup = DateTimeOffset.UtcNow;
     }
