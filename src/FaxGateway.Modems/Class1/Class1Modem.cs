@@ -394,7 +394,11 @@ public sealed class Class1Modem
 
     /// <summary>+FRS=n: wait until the line has been silent for <paramref name="duration"/>, OK when so.</summary>
     public Task WaitForSilenceAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-        SimpleAsync("AT+FRS=" + TensOfMilliseconds(duration), duration + TimeSpan.FromSeconds(5), cancellationToken);
+        string.IsNullOrEmpty(_settings.SwitchingCommand)
+            // A profile without a switching command has a modem whose +FRS is unreliable (iaxmodem can leave it
+            // unanswered mid-call): the host waits the silence itself, as HylaFAX does with a delay switching command.
+            ? Task.Delay(duration, _connection.Time, cancellationToken)
+            : SimpleAsync("AT+FRS=" + TensOfMilliseconds(duration), duration + TimeSpan.FromSeconds(5), cancellationToken);
 
     /// <summary>The turnaround before transmitting after receiving (T.30 5.3.2.4: 75 ms ±20): the profile's switching command, or a delay.</summary>
     public Task TurnaroundAsync(CancellationToken cancellationToken) => ProfileWaitAsync(_settings.SwitchingCommand, cancellationToken);

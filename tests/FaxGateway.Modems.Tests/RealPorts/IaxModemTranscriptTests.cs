@@ -13,7 +13,8 @@ public sealed class IaxModemTranscriptTests
     {
         var iax = ModemProfileCatalog.Load(null).Get("iaxmodem");
         // The CONNECT delay only shifts time; the bytes are the same without it.
-        var profile = iax with { Class1 = iax.Class1 with { TmConnectDelayMs = 0 } };
+        // The capture was made when the iaxmodem profile still switched with AT+FRS=7: replay it with that setting.
+        var profile = iax with { Class1 = iax.Class1 with { TmConnectDelayMs = 0, SwitchingCommand = "AT+FRS=7" } };
         var script = Transcript.Load("iaxmodem-class1-call-caller.txt").ToScript();
         var modem = new Class1Modem(TestProfiles.Connect(script, profile));
         await modem.InitializeAsync(TestProfiles.Generous);
