@@ -191,8 +191,7 @@ public sealed partial class T30Session
     {
         if (e.Kind == EventKind.TransmitComplete)
         {
-            State = T30State.F;
-            AwaitFrames(_timers.T2);
+            AwaitFramesIn(T30State.F, _timers.T2);
         }
         else
         {
@@ -275,9 +274,8 @@ public sealed partial class T30Session
 
     private void EndOfPhaseC()
     {
-        State = T30State.F_PostDocNonEcm;
         OpenRxPage();
-        AwaitFrames(_timers.T2);
+        AwaitFramesIn(T30State.F_PostDocNonEcm, _timers.T2);
     }
 
     /// <summary>F: page ended; waiting for MPS/EOM/EOP (T2).</summary>
@@ -342,8 +340,7 @@ public sealed partial class T30Session
                 SendDis(withSilence: true);
                 break;
             default:
-                State = T30State.B;
-                AwaitFrames(_timers.T2);
+                AwaitFramesIn(T30State.B, _timers.T2);
                 break;
         }
     }
@@ -353,8 +350,7 @@ public sealed partial class T30Session
     {
         if (e.Kind == EventKind.TransmitComplete)
         {
-            State = T30State.F;
-            AwaitFrames(_timers.T2);
+            AwaitFramesIn(T30State.F, _timers.T2);
         }
         else
         {
@@ -367,8 +363,7 @@ public sealed partial class T30Session
     {
         if (e.Kind == EventKind.TransmitComplete)
         {
-            State = T30State.F;
-            AwaitFrames(_timers.T2);
+            AwaitFramesIn(T30State.F, _timers.T2);
         }
         else
         {
@@ -399,8 +394,7 @@ public sealed partial class T30Session
                 if (!_rcpSeen)
                 {
                     _rcpSeen = true;
-                    State = T30State.F_PostDocEcm;
-                    AwaitFrames(_timers.T2);
+                    AwaitFramesIn(T30State.F_PostDocEcm, _timers.T2);
                 }
 
                 break;
@@ -414,8 +408,7 @@ public sealed partial class T30Session
                 OnFPostDocEcm(e);
                 break;
             case (EventKind.Timeout, _) when _rxDataSinceResponse:
-                State = T30State.F_PostDocEcm;
-                AwaitFrames(_timers.T2);
+                AwaitFramesIn(T30State.F_PostDocEcm, _timers.T2);
                 break;
             case (EventKind.Timeout, _):
                 Disconnect(HangupReason.RxPageNotReceived);
@@ -608,8 +601,7 @@ public sealed partial class T30Session
     {
         if (e.Kind == EventKind.TransmitComplete)
         {
-            State = T30State.F_PostDocEcm;
-            AwaitFrames(_timers.T2);
+            AwaitFramesIn(T30State.F_PostDocEcm, _timers.T2);
         }
         else
         {

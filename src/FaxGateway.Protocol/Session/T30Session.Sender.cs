@@ -120,8 +120,7 @@ public sealed partial class T30Session
     {
         if (e.Kind == EventKind.TransmitComplete)
         {
-            State = T30State.D_PostTcf;
-            AwaitFrames(_timers.T4);
+            AwaitFramesIn(T30State.D_PostTcf, _timers.T4);
         }
         else
         {
@@ -277,10 +276,9 @@ public sealed partial class T30Session
                 break;
             case FrameType.Eom:
                 // Back to phase B: the called station sends DIS again; choose a new mode for the next pages.
-                State = T30State.T;
                 _disReceived = 0;
                 _lastCommand = null;
-                AwaitFrames(_timers.T1);
+                AwaitFramesIn(T30State.T, _timers.T1);
                 break;
             default:
                 if (retrain)

@@ -120,9 +120,7 @@ public sealed partial class T30Session
         if (_options.Role == CallRole.Caller)
         {
             // The modem listens on V.21 right after dialling: wait for the called station's DIS.
-            State = T30State.T;
-            Emit(new ReceiveHdlc(_timers.T1));
-            _deadline = _t1Deadline;
+            AwaitFramesIn(T30State.T, _timers.T1);
         }
         else
         {
@@ -629,6 +627,14 @@ public sealed partial class T30Session
     {
         Emit(new ReceiveHdlc(timeout));
         _deadline = _now + timeout;
+    }
+
+    /// <summary>Moves to the flowchart node <paramref name="state"/> and listens there for frames until
+    /// <paramref name="timeout"/>.</summary>
+    private void AwaitFramesIn(T30State state, TimeSpan timeout)
+    {
+        State = state;
+        AwaitFrames(timeout);
     }
 
     /// <summary>Phase E: send DCN, then hang up with <paramref name="reason"/>.</summary>
