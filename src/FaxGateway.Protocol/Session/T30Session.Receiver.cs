@@ -187,17 +187,8 @@ public sealed partial class T30Session
         }
     }
 
-    private void OnFFtt(in T30Event e)
-    {
-        if (e.Kind == EventKind.TransmitComplete)
-        {
-            AwaitFramesIn(T30State.F, _timers.T2);
-        }
-        else
-        {
-            Otherwise(e);
-        }
-    }
+    /// <summary>F: FTT sent; waiting for the sender to train again with a new DCS (T2).</summary>
+    private void OnFFtt(in T30Event e) => AfterTransmitAwait(e, T30State.F, _timers.T2);
 
     /// <summary>Arms phase C reception; T2 until the page starts.</summary>
     private void ReceivePhaseC(bool shortTraining)
@@ -207,6 +198,20 @@ public sealed partial class T30Session
         _rxDataSinceResponse = false;
         Emit(new ReceiveImage(_dcs.Rate, shortTraining, _dcs.Ecm, _dcs.EcmFrameSize));
         _deadline = _now + _timers.T2;
+    }
+
+    /// <summary>A response going out after which phase C follows (PPR: the flagged frames again; CTR: at the new
+    /// rate): once it is sent, arm phase C reception; any other event takes the common path.</summary>
+    private void AfterTransmitReceivePhaseC(in T30Event e, bool shortTraining)
+    {
+        if (e.Kind == EventKind.TransmitComplete)
+        {
+            ReceivePhaseC(shortTraining);
+        }
+        else
+        {
+            Otherwise(e);
+        }
     }
 
     private void OpenRxPage()
@@ -346,30 +351,10 @@ public sealed partial class T30Session
     }
 
     /// <summary>III_Q: RTP sent: the page is accepted; the sender retrains (DCS) before the next page, or disconnects.</summary>
-    private void OnIIIQRtp(in T30Event e)
-    {
-        if (e.Kind == EventKind.TransmitComplete)
-        {
-            AwaitFramesIn(T30State.F, _timers.T2);
-        }
-        else
-        {
-            Otherwise(e);
-        }
-    }
+    private void OnIIIQRtp(in T30Event e) => AfterTransmitAwait(e, T30State.F, _timers.T2);
 
     /// <summary>III_Q: RTN sent: the page is rejected; the sender retrains (DCS) to send it again, or disconnects.</summary>
-    private void OnIIIQRtn(in T30Event e)
-    {
-        if (e.Kind == EventKind.TransmitComplete)
-        {
-            AwaitFramesIn(T30State.F, _timers.T2);
-        }
-        else
-        {
-            Otherwise(e);
-        }
-    }
+    private void OnIIIQRtn(in T30Event e) => AfterTransmitAwait(e, T30State.F, _timers.T2);
 
     // ---------------------------------------------------------------- ECM receive
 
@@ -584,43 +569,13 @@ public sealed partial class T30Session
     }
 
     /// <summary>F: PPR sent: the sender resends the flagged frames.</summary>
-    private void OnFPostRcpPpr(in T30Event e)
-    {
-        if (e.Kind == EventKind.TransmitComplete)
-        {
-            ReceivePhaseC(shortTraining: true);
-        }
-        else
-        {
-            Otherwise(e);
-        }
-    }
+    private void OnFPostRcpPpr(in T30Event e) => AfterTransmitReceivePhaseC(e, shortTraining: true);
 
     /// <summary>F: RNR sent: wait for RR (the sender polls within T5).</summary>
-    private void OnFPostRcpRnr(in T30Event e)
-    {
-        if (e.Kind == EventKind.TransmitComplete)
-        {
-            AwaitFramesIn(T30State.F_PostDocEcm, _timers.T2);
-        }
-        else
-        {
-            Otherwise(e);
-        }
-    }
+    private void OnFPostRcpRnr(in T30Event e) => AfterTransmitAwait(e, T30State.F_PostDocEcm, _timers.T2);
 
     /// <summary>F: CTR sent: the sender resends at the new rate with long training.</summary>
-    private void OnFCtr(in T30Event e)
-    {
-        if (e.Kind == EventKind.TransmitComplete)
-        {
-            ReceivePhaseC(shortTraining: false);
-        }
-        else
-        {
-            Otherwise(e);
-        }
-    }
+    private void OnFCtr(in T30Event e) => AfterTransmitReceivePhaseC(e, shortTraining: false);
 
     /// <summary>B: last page confirmed; waiting for DCN (T2; its absence is harmless).</summary>
     private void OnB(in T30Event e)

@@ -116,17 +116,8 @@ public sealed partial class T30Session
         }
     }
 
-    private void OnDTcf(in T30Event e)
-    {
-        if (e.Kind == EventKind.TransmitComplete)
-        {
-            AwaitFramesIn(T30State.D_PostTcf, _timers.T4);
-        }
-        else
-        {
-            Otherwise(e);
-        }
-    }
+    /// <summary>D: TCF sent; waiting for CFR/FTT (T4).</summary>
+    private void OnDTcf(in T30Event e) => AfterTransmitAwait(e, T30State.D_PostTcf, _timers.T4);
 
     /// <summary>D: waiting for CFR or FTT after TCF (T4; DCS and TCF repeated up to three times).</summary>
     private void OnDPostTcf(in T30Event e)

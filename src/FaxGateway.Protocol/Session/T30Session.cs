@@ -637,6 +637,20 @@ public sealed partial class T30Session
         AwaitFrames(timeout);
     }
 
+    /// <summary>A state whose signal is going out: once it is sent, move to <paramref name="next"/> and listen
+    /// for frames until <paramref name="timeout"/>; any other event takes the common path.</summary>
+    private void AfterTransmitAwait(in T30Event e, T30State next, TimeSpan timeout)
+    {
+        if (e.Kind == EventKind.TransmitComplete)
+        {
+            AwaitFramesIn(next, timeout);
+        }
+        else
+        {
+            Otherwise(e);
+        }
+    }
+
     /// <summary>Phase E: send DCN, then hang up with <paramref name="reason"/>.</summary>
     private void Disconnect(HangupReason reason)
     {
