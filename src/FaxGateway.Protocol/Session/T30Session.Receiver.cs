@@ -141,7 +141,7 @@ public sealed partial class T30Session
                 break;
             case (EventKind.Frame, var ppm) when Fcf.IsPostPageMessage(ppm) && _lastResponse is not null:
                 // Our response to the post-page message was lost: say it again.
-                Transmit(_lastResponseState, [_lastResponse]);
+                RepeatResponse();
                 break;
             case (EventKind.Timeout, _):
                 Disconnect(HangupReason.RxPhaseBUnspecified);
@@ -262,7 +262,7 @@ public sealed partial class T30Session
                 if (!_rxDataSinceResponse && _lastPpm is not null && _lastResponse is not null)
                 {
                     // The sender repeats the post-page message: our MCF was lost.
-                    Transmit(_lastResponseState, [_lastResponse]);
+                    RepeatResponse();
                 }
                 else
                 {
@@ -435,7 +435,7 @@ public sealed partial class T30Session
                 }
                 else if (_lastResponse is not null)
                 {
-                    Transmit(_lastResponseState, [_lastResponse]);
+                    RepeatResponse();
                 }
 
                 break;
@@ -463,7 +463,7 @@ public sealed partial class T30Session
         if (key == _lastPpsKey && !_rxDataSinceResponse && _lastResponse is not null)
         {
             // The sender repeats a PPS we already confirmed: our MCF was lost.
-            Transmit(_lastResponseState, [_lastResponse]);
+            RepeatResponse();
             return;
         }
 
@@ -591,7 +591,7 @@ public sealed partial class T30Session
                 break;
             case (EventKind.Frame, var ppm) when (Fcf.IsPostPageMessage(ppm) || ppm == FrameType.Pps) && _lastResponse is not null:
                 // Our MCF to the last page was lost and the sender asks again.
-                Transmit(_lastResponseState, [_lastResponse]);
+                RepeatResponse();
                 break;
             default:
                 Otherwise(e);

@@ -487,7 +487,7 @@ public sealed partial class T30Session
         }
         else if (_lastResponse is not null && !IsSenderState)
         {
-            Transmit(_lastResponseState, [_lastResponse]);
+            RepeatResponse();
         }
         else if (State == T30State.R)
         {
@@ -621,6 +621,10 @@ public sealed partial class T30Session
         _crpSent = 0;
         Transmit(next, [response]);
     }
+
+    /// <summary>Our last response again (the far end asked with CRP, or repeated its command because the
+    /// response was lost), from the state that sent it.</summary>
+    private void RepeatResponse() => Transmit(_lastResponseState, [_lastResponse!]);
 
     /// <summary>Listen for frames until <paramref name="timeout"/> (T2 for commands, T4 for responses).</summary>
     private void AwaitFrames(TimeSpan timeout)
