@@ -472,19 +472,8 @@ public sealed partial class T30Session
         SendBlock(bad);
     }
 
-    private void OnIVPpsRnr(in T30Event e)
-    {
-        if (e.Kind == EventKind.TransmitComplete)
-        {
-            AwaitFrames(_timers.T4);
-            return;
-        }
-
-        if (!HandlePpsResponse(e))
-        {
-            Otherwise(e);
-        }
-    }
+    /// <summary>IV: RR sent after RNR to PPS; RR is answered as the PPS is (MCF/PPR/RNR, T4; T5 overall).</summary>
+    private void OnIVPpsRnr(in T30Event e) => OnIVPpsQ(e);
 
     /// <summary>IV: CTC sent; on CTR resend the outstanding frames at the new rate (with long training).</summary>
     private void OnIVCtc(in T30Event e)
@@ -528,23 +517,6 @@ public sealed partial class T30Session
         }
     }
 
-    private void OnIVEorRnr(in T30Event e)
-    {
-        switch (e.Kind, e.Type)
-        {
-            case (EventKind.TransmitComplete, _):
-                AwaitFrames(_timers.T4);
-                break;
-            case (EventKind.Frame, FrameType.Err):
-                _eorUsed = true;
-                BlockConfirmed();
-                break;
-            case (EventKind.Frame, FrameType.Rnr):
-                ReceiverNotReady(T30State.IV_Eor_Rnr);
-                break;
-            default:
-                Otherwise(e);
-                break;
-        }
-    }
+    /// <summary>IV: RR sent after RNR to EOR; RR is answered as the EOR is (ERR/RNR, T4; T5 overall).</summary>
+    private void OnIVEorRnr(in T30Event e) => OnIVEor(e);
 }
