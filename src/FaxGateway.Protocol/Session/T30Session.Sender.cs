@@ -105,10 +105,7 @@ public sealed partial class T30Session
         if (e.Kind == EventKind.TransmitComplete)
         {
             // T.30 5.3.2.4 / HylaFAX Class1TCFWaitCmd: a pause between DCS and TCF.
-            State = T30State.D_Tcf;
-            Emit(new Silence(_timers.TurnaroundSilence));
-            Emit(new SendTcf(_dcs!.Rate, _timers.TcfDuration));
-            _txPending = true;
+            TransmitHighSpeed(T30State.D_Tcf, new SendTcf(_dcs!.Rate, _timers.TcfDuration));
         }
         else
         {
@@ -193,11 +190,7 @@ public sealed partial class T30Session
         }
 
         _ppmIsPageEnd = true;
-        State = T30State.I;
-        _deadline = null;
-        Emit(new Silence(_timers.TurnaroundSilence));
-        Emit(new SendImage(_dcs.Rate, _shortTraining, data));
-        _txPending = true;
+        TransmitHighSpeed(T30State.I, new SendImage(_dcs.Rate, _shortTraining, data));
     }
 
     /// <summary>I: page sent; the post-page message follows.</summary>
@@ -337,11 +330,7 @@ public sealed partial class T30Session
         frames.Add(rcp);
         frames.Add(rcp);
         frames.Add(rcp);
-        State = T30State.IV;
-        _deadline = null;
-        Emit(new Silence(_timers.TurnaroundSilence));
-        Emit(new SendEcmBlock(_dcs!.Rate, _shortTraining, frames));
-        _txPending = true;
+        TransmitHighSpeed(T30State.IV, new SendEcmBlock(_dcs!.Rate, _shortTraining, frames));
     }
 
     private byte PpsFcf2()

@@ -593,6 +593,17 @@ public sealed partial class T30Session
         _txPending = true;
     }
 
+    /// <summary>Sends TCF, a page or an ECM block on the high-speed carrier (after the turnaround silence) and
+    /// moves to <paramref name="next"/>, whose handler gets TransmitComplete.</summary>
+    private void TransmitHighSpeed(T30State next, T30Command transmission)
+    {
+        State = next;
+        _deadline = null;
+        Emit(new Silence(_timers.TurnaroundSilence));
+        Emit(transmission);
+        _txPending = true;
+    }
+
     private void SendCommand(T30State next, params T30Frame[] frames)
     {
         _lastCommand = frames;
