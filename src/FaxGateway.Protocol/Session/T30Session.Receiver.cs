@@ -31,11 +31,7 @@ public sealed partial class T30Session
             frames.Add(MakeFrame(FrameType.Nsf, _options.NsfToSend.Span, final: false));
         }
 
-        if (_options.LocalIdent.Length > 0)
-        {
-            frames.Add(MakeFrame(FrameType.Csi, SubscriberIdent.Encode(_options.LocalIdent), final: false));
-        }
-
+        AddLocalIdent(frames, FrameType.Csi);
         var dis = _options.LocalCapabilities with
         {
             ReadyToReceive = _options.PageSink is not null,

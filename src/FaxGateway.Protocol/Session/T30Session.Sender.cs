@@ -46,11 +46,7 @@ public sealed partial class T30Session
                 {
                     // Polling: ask the called station to send its document (CIG, DTC).
                     var frames = new List<T30Frame>();
-                    if (_options.LocalIdent.Length > 0)
-                    {
-                        frames.Add(MakeFrame(FrameType.Cig, SubscriberIdent.Encode(_options.LocalIdent), final: false));
-                    }
-
+                    AddLocalIdent(frames, FrameType.Cig);
                     frames.Add(MakeFrame(FrameType.Dtc, (_options.LocalCapabilities with { ReadyToReceive = true, ReadyToTransmit = false }).Encode()));
                     SendCommand(T30State.T_Dtc, [.. frames]);
                 }
@@ -91,11 +87,7 @@ public sealed partial class T30Session
     private void SendDcs()
     {
         var frames = new List<T30Frame>(2);
-        if (_options.LocalIdent.Length > 0)
-        {
-            frames.Add(MakeFrame(FrameType.Tsi, SubscriberIdent.Encode(_options.LocalIdent), final: false));
-        }
-
+        AddLocalIdent(frames, FrameType.Tsi);
         frames.Add(MakeFrame(FrameType.Dcs, _dcs!.Encode()));
         SendCommand(T30State.D, [.. frames]);
     }

@@ -576,6 +576,16 @@ public sealed partial class T30Session
     private T30Frame MakeFrame(FrameType type, ReadOnlySpan<byte> fif = default, bool final = true) =>
         T30Frame.Create(type, _xBit, fif, final);
 
+    /// <summary>Adds our identification frame (CSI before DIS, TSI before DCS, CIG before DTC; optional in T.30)
+    /// when we have a local ident.</summary>
+    private void AddLocalIdent(List<T30Frame> frames, FrameType identType)
+    {
+        if (_options.LocalIdent.Length > 0)
+        {
+            frames.Add(MakeFrame(identType, SubscriberIdent.Encode(_options.LocalIdent), final: false));
+        }
+    }
+
     /// <summary>Sends V.21 frames (after the turnaround silence) and moves to <paramref name="next"/>, whose
     /// handler gets TransmitComplete.</summary>
     private void Transmit(T30State next, IReadOnlyList<T30Frame> frames, bool withSilence = true)
