@@ -225,6 +225,21 @@ public sealed partial class T30Session
         Sink.BeginPage(_rxPageCount, _dcs!);
     }
 
+    /// <summary>The post-page message <paramref name="ppm"/> ends the received page: the sink judges its copy quality.</summary>
+    private PageVerdict CloseRxPage(FrameType ppm)
+    {
+        var verdict = Sink.EndPage();
+        _rxPageOpen = false;
+        _lastPpm = ppm;
+        return verdict;
+    }
+
+    private void RecordReceivedPage(PageOutcome outcome, int badLines)
+    {
+        _pages[_rxPageCount] = PageResult(_rxPageCount, outcome, badLines);
+        _rxPageCount++;
+    }
+
     private void ReceivePageData(ReadOnlySpan<byte> data)
     {
         OpenRxPage();
@@ -302,17 +317,14 @@ public sealed partial class T30Session
     /// <summary>The page is complete: ask the sink for its copy-quality verdict and answer MCF/RTP/RTN.</summary>
     private void PostPageMessage(FrameType ppm)
     {
-        var verdict = Sink.EndPage();
-        _rxPageOpen = false;
-        _lastPpm = ppm;
+        var verdict = CloseRxPage(ppm);
         var (outcome, response, next) = verdict.Quality switch
         {
             CopyQuality.Good => (PageOutcome.Received, FrameType.Mcf, T30State.III_Q_Mcf),
             CopyQuality.Poor => (PageOutcome.ReceivedPoor, FrameType.Rtp, T30State.III_Q_Rtp),
             _ => (PageOutcome.ReceivedBad, FrameType.Rtn, T30State.III_Q_Rtn),
         };
-        _pages[_rxPageCount] = PageResult(_rxPageCount, outcome, verdict.BadLines);
-        _rxPageCount++;
+        RecordReceivedPage(outcome, verdict.BadLines);
         SendResponse(next, MakeFrame(response));
     }
 
@@ -538,11 +550,8 @@ public sealed partial class T30Session
             return;
         }
 
-        var verdict = Sink.EndPage();
-        _rxPageOpen = false;
-        _lastPpm = _ecmPpm;
-        _pages[_rxPageCount] = PageResult(_rxPageCount, _ecmPageErrors ? PageOutcome.ReceivedWithErrors : PageOutcome.Received, verdict.BadLines);
-        _rxPageCount++;
+        var verdict = CloseRxPage(_ecmPpm);
+        RecordReceivedPage(_ecmPageErrors ? PageOutcome.ReceivedWithErrors : PageOutcome.Received, verdict.BadLines);
     }
 
     /// <summary>F: MCF/ERR to a partial page sent: next block, next page, phase B, or wait for DCN.</summary>
