@@ -177,7 +177,7 @@ public sealed partial class T30Session
             _blocks = PartialPage.Split(data, _dcs.EcmFrameSize);
             _blockIndex = 0;
             _eorUsed = false;
-            SendBlock(Enumerable.Range(0, _blocks[0].Count).ToArray());
+            SendWholeBlock();
             return;
         }
 
@@ -325,6 +325,9 @@ public sealed partial class T30Session
         TransmitHighSpeed(T30State.IV, new SendEcmBlock(_dcs!.Rate, _shortTraining, frames));
     }
 
+    /// <summary>IV: every frame of the current partial page (its first transmission).</summary>
+    private void SendWholeBlock() => SendBlock(Enumerable.Range(0, _blocks[_blockIndex].Count).ToArray());
+
     private byte PpsFcf2()
     {
         _ppmIsPageEnd = _blockIndex == _blocks.Count - 1;
@@ -412,7 +415,7 @@ public sealed partial class T30Session
         if (_blockIndex < _blocks.Count - 1)
         {
             _blockIndex++;
-            SendBlock(Enumerable.Range(0, _blocks[_blockIndex].Count).ToArray());
+            SendWholeBlock();
             return;
         }
 
