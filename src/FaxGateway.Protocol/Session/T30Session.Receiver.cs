@@ -259,16 +259,6 @@ public sealed partial class T30Session
             case (EventKind.Timeout, _) when _rxPageOpen:
                 EndOfPhaseC();
                 break;
-            case (EventKind.Timeout, _):
-                Disconnect(HangupReason.RxPageNotReceived);
-                break;
-            case (EventKind.V21Detected, _):
-                // +FCERROR: the sender is talking HDLC (it repeats DCS or a post-page message): listen on V.21.
-                AwaitFrames(_timers.T2);
-                break;
-            case (EventKind.Frame, FrameType.Dcs):
-                AcceptDcs(e.Frame!);
-                break;
             case (EventKind.Frame, var ppm) when Fcf.IsPostPageMessage(ppm):
                 if (!_rxDataSinceResponse && _lastPpm is not null && _lastResponse is not null)
                 {
@@ -281,6 +271,28 @@ public sealed partial class T30Session
                     PostPageMessage(Fcf.WithoutProcedureInterrupt(ppm));
                 }
 
+                break;
+            default:
+                OtherwiseInPhaseC(e);
+                break;
+        }
+    }
+
+    /// <summary>Phase C reception (non-ECM or ECM), events other than the page itself: the sender is talking HDLC
+    /// instead (+FCERROR: it repeats DCS or a post-page message), so listen on V.21; a DCS trains again; T2 without
+    /// a page ends the call; anything else takes the common path.</summary>
+    private void OtherwiseInPhaseC(in T30Event e)
+    {
+        switch (e.Kind, e.Type)
+        {
+            case (EventKind.Timeout, _):
+                Disconnect(HangupReason.RxPageNotReceived);
+                break;
+            case (EventKind.V21Detected, _):
+                AwaitFrames(_timers.T2);
+                break;
+            case (EventKind.Frame, FrameType.Dcs):
+                AcceptDcs(e.Frame!);
                 break;
             default:
                 Otherwise(e);
@@ -391,23 +403,14 @@ public sealed partial class T30Session
                 }
 
                 break;
-            case (EventKind.V21Detected, _):
-                AwaitFrames(_timers.T2);
-                break;
-            case (EventKind.Frame, FrameType.Dcs):
-                AcceptDcs(e.Frame!);
-                break;
             case (EventKind.Frame, _) when IsEcmPostMessage(e.Type):
                 OnFPostDocEcm(e);
                 break;
             case (EventKind.Timeout, _) when _rxDataSinceResponse:
                 AwaitFramesIn(T30State.F_PostDocEcm, _timers.T2);
                 break;
-            case (EventKind.Timeout, _):
-                Disconnect(HangupReason.RxPageNotReceived);
-                break;
             default:
-                Otherwise(e);
+                OtherwiseInPhaseC(e);
                 break;
         }
     }
