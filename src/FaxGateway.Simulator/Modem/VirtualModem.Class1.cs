@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using FaxGateway.Modems.Framing;
 using FaxGateway.Simulator.Line;
@@ -347,23 +348,12 @@ public sealed partial class VirtualModem
     {
         var listenFrom = _time.GetUtcNow();
         var inbound = call.InboundOf(this);
-        while (_rxCurrent is null)
+        if (_rxCurrent is null)
         {
-            var waited = await WaitForAsync(() => !inbound.IsEmpty || call.HasEnded, abortOnDte: true, timeout: null, cancellationToken).ConfigureAwait(false);
-            if (waited == WaitResult.Aborted)
+            var (head, noHead) = await NextCarrierAsync(call, inbound, listenFrom, cancellationToken).ConfigureAwait(false);
+            if (head is null)
             {
-                return ResultCode.Ok;
-            }
-
-            if (!inbound.TryPeek(out var head))
-            {
-                return ResultCode.NoCarrier;
-            }
-
-            if (Missed(head, listenFrom))
-            {
-                inbound.TryDequeue(out _);
-                continue;
+                return noHead;
             }
 
             if (!head.IsHdlc)
@@ -419,10 +409,40 @@ public sealed partial class VirtualModem
     }
 
     /// <summary>
+    /// Waits for the next carrier from the far end, left at the head of <paramref name="inbound"/>; in real time the
+    /// carriers that were over before <paramref name="listenFrom"/> are passed over (never heard). No carrier, with the
+    /// result to give, when a character from the DTE aborts the wait (OK) or the call ends first (NO CARRIER).
+    /// </summary>
+    private async Task<(Transmission? Head, ResultCode NoHead)> NextCarrierAsync(
+        VirtualCall call, ConcurrentQueue<Transmission> inbound, DateTimeOffset listenFrom, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var waited = await WaitForAsync(() => !inbound.IsEmpty || call.HasEnded, abortOnDte: true, timeout: null, cancellationToken).ConfigureAwait(false);
+            if (waited == WaitResult.Aborted)
+            {
+                return (null, ResultCode.Ok);
+            }
+
+            if (!inbound.TryPeek(out var head))
+            {
+                return (null, ResultCode.NoCarrier);
+            }
+
+            if (!Missed(head, listenFrom))
+            {
+                return (head, ResultCode.Ok);
+            }
+
+            inbound.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>
     /// After +FCERROR: a carrier that is over is dropped in real time, or in fast mode once a later one follows
     /// (in fast mode every carrier is over at once, and the DTE's retry with the right modulation must still find it).
     /// </summary>
-    private void DropIfPast(System.Collections.Concurrent.ConcurrentQueue<Transmission> inbound, Transmission head)
+    private void DropIfPast(ConcurrentQueue<Transmission> inbound, Transmission head)
     {
         if (head.EndedAt is not null && (RealTime || inbound.Count > 1))
         {
@@ -505,49 +525,33 @@ public sealed partial class VirtualModem
 
         var listenFrom = _time.GetUtcNow();
         var inbound = call.InboundOf(this);
-        Transmission carrier;
-        while (true)
+        if (_rxCurrent is { IsHdlc: true } partly && !partly.IsDrained)
         {
-            if (_rxCurrent is { IsHdlc: true } partly && !partly.IsDrained)
-            {
-                // Still inside a V.21 carrier.
-                return await WrongCarrierAsync(call, cancellationToken).ConfigureAwait(false);
-            }
-
-            _rxCurrent = null;
-            var waited = await WaitForAsync(() => !inbound.IsEmpty || call.HasEnded, abortOnDte: true, timeout: null, cancellationToken).ConfigureAwait(false);
-            if (waited == WaitResult.Aborted)
-            {
-                return ResultCode.Ok;
-            }
-
-            if (!inbound.TryPeek(out var head))
-            {
-                return ResultCode.NoCarrier;
-            }
-
-            if (Missed(head, listenFrom))
-            {
-                inbound.TryDequeue(out _);
-                continue;
-            }
-
-            if (head.IsHdlc)
-            {
-                return await WrongCarrierAsync(call, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!head.Modulation.CanBeReceivedBy(modulation))
-            {
-                DropIfPast(inbound, head);
-                call.Record(this, $"+FRM={modulation.Code} heard {head.Modulation}: +FCERROR");
-                return ResultCode.FcError;
-            }
-
-            inbound.TryDequeue(out _);
-            carrier = head;
-            break;
+            // Still inside a V.21 carrier.
+            return await WrongCarrierAsync(call, cancellationToken).ConfigureAwait(false);
         }
+
+        _rxCurrent = null;
+        var (head, noHead) = await NextCarrierAsync(call, inbound, listenFrom, cancellationToken).ConfigureAwait(false);
+        if (head is null)
+        {
+            return noHead;
+        }
+
+        if (head.IsHdlc)
+        {
+            return await WrongCarrierAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!head.Modulation.CanBeReceivedBy(modulation))
+        {
+            DropIfPast(inbound, head);
+            call.Record(this, $"+FRM={modulation.Code} heard {head.Modulation}: +FCERROR");
+            return ResultCode.FcError;
+        }
+
+        inbound.TryDequeue(out _);
+        Transmission carrier = head;
 
         if (RealTime)
         {
