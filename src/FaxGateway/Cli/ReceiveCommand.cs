@@ -15,15 +15,12 @@ internal static class ReceiveCommand
 {
     public static Command Create()
     {
-        var device = FaxCallCli.DeviceOption();
+        var lineOptions = new FaxLineOptions();
         var output = new Option<string>("--out") { Description = "Directory for the received TIFF", Required = true };
         var rings = new Option<int>("--rings") { Description = "Answer after this many rings", DefaultValueFactory = _ => 1 };
-        var faxClass = FaxCallCli.ClassOption();
-        var profile = FaxCallCli.ProfileOption();
-        var ident = FaxCallCli.IdentOption();
         var command = new Command("receive", "Wait for a call and receive one fax through a modem")
         {
-            device, output, rings, faxClass, profile, ident,
+            lineOptions.Device, output, rings, lineOptions.Class, lineOptions.Profile, lineOptions.Ident,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,15 +44,9 @@ internal static class ReceiveCommand
                 return 2;
             }
 
-            var options = new FaxCallOptions
-            {
-                LocalIdent = parse.GetValue(ident) ?? string.Empty,
-                Class = FaxCallCli.ParseClass(parse.GetValue(faxClass)),
-            };
-            return await FaxCallCli.RunAsync(
-                parse.GetValue(device)!,
-                parse.GetValue(profile),
-                options,
+            return await lineOptions.RunAsync(
+                parse,
+                lineOptions.CallOptions(parse),
                 error,
                 async (line, ct) =>
                 {

@@ -18,17 +18,14 @@ internal static class SendCommand
 {
     public static Command Create()
     {
-        var device = FaxCallCli.DeviceOption();
+        var lineOptions = new FaxLineOptions();
         var to = new Option<string>("--to") { Description = "Number to dial", Required = true };
-        var faxClass = FaxCallCli.ClassOption();
         var ecm = new Option<string>("--ecm") { Description = "Error correction mode: on or off", DefaultValueFactory = _ => "on" };
         ecm.AcceptOnlyFromAmong("on", "off");
-        var profile = FaxCallCli.ProfileOption();
-        var ident = FaxCallCli.IdentOption();
         var files = new Argument<string[]>("FILE") { Description = "TIFF files to send, pages in order", Arity = ArgumentArity.OneOrMore };
         var command = new Command("send", "Send a fax through a modem (Class 1 with our T.30 engine, or Class 2/2.0)")
         {
-            device, to, faxClass, ecm, profile, ident, files,
+            lineOptions.Device, to, lineOptions.Class, ecm, lineOptions.Profile, lineOptions.Ident, files,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,16 +45,9 @@ internal static class SendCommand
                 }
             }
 
-            var options = new FaxCallOptions
-            {
-                LocalIdent = parse.GetValue(ident) ?? string.Empty,
-                UseEcm = parse.GetValue(ecm) != "off",
-                Class = FaxCallCli.ParseClass(parse.GetValue(faxClass)),
-            };
-            return await FaxCallCli.RunAsync(
-                parse.GetValue(device)!,
-                parse.GetValue(profile),
-                options,
+            return await lineOptions.RunAsync(
+                parse,
+                lineOptions.CallOptions(parse) with { UseEcm = parse.GetValue(ecm) != "off" },
                 error,
                 async (line, ct) =>
                 {
@@ -72,22 +62,42 @@ internal static class SendCommand
     }
 }
 
-/// <summary>What <c>faxgw send</c> and <c>faxgw receive</c> share: options, opening the line with a profile, printing the report.</summary>
-internal static class FaxCallCli
+/// <summary>
+/// The options of a verb that makes one call through a modem line (<c>--device</c>, <c>--class</c>, <c>--profile</c>,
+/// <c>--ident</c>; shared by <c>faxgw send</c> and <c>faxgw receive</c>), the call options they give and opening the
+/// line they name. Each verb adds them to its command in its own order.
+/// </summary>
+internal sealed class FaxLineOptions
 {
-    public static Option<string> DeviceOption() => new("--device") { Description = "Modem device (serial port, pty, or tcp://host:port)", Required = true };
-
-    public static Option<string> ClassOption()
+    public FaxLineOptions()
     {
-        var option = new Option<string>("--class") { Description = "Fax class: auto, 1, 2 or 2.0", DefaultValueFactory = _ => "auto" };
-        option.AcceptOnlyFromAmong("auto", "1", "2", "2.0");
-        return option;
+        Class.AcceptOnlyFromAmong("auto", "1", "2", "2.0");
     }
 
-    public static Option<string?> ProfileOption() => new("--profile") { Description = "Modem profile: a built-in name or a JSON file (default: probed)" };
+    public Option<string> Device { get; } = new("--device") { Description = "Modem device (serial port, pty, or tcp://host:port)", Required = true };
 
-    public static Option<string?> IdentOption() => new("--ident") { Description = "Our TSI/CSI (at most 20 characters)" };
+    public Option<string> Class { get; } = new("--class") { Description = "Fax class: auto, 1, 2 or 2.0", DefaultValueFactory = _ => "auto" };
 
+    public Option<string?> Profile { get; } = new("--profile") { Description = "Modem profile: a built-in name or a JSON file (default: probed)" };
+
+    public Option<string?> Ident { get; } = new("--ident") { Description = "Our TSI/CSI (at most 20 characters)" };
+
+    /// <summary>Our ident and the fax class; a verb adds its own settings with <c>with</c>.</summary>
+    public FaxCallOptions CallOptions(ParseResult parse) => new()
+    {
+        LocalIdent = parse.GetValue(Ident) ?? string.Empty,
+        Class = FaxCallCli.ParseClass(parse.GetValue(Class)),
+    };
+
+    /// <summary>Opens the line on the device with the profile given (or probed) and runs <paramref name="call"/>
+    /// (<see cref="FaxCallCli.RunAsync"/>).</summary>
+    public Task<int> RunAsync(ParseResult parse, FaxCallOptions options, TextWriter error, Func<FaxLine, CancellationToken, Task<int>> call, CancellationToken cancellationToken) =>
+        FaxCallCli.RunAsync(parse.GetValue(Device)!, parse.GetValue(Profile), options, error, call, cancellationToken);
+}
+
+/// <summary>What <c>faxgw send</c> and <c>faxgw receive</c> share: opening the line with a profile, printing the report.</summary>
+internal static class FaxCallCli
+{
     public static FaxCallClass ParseClass(string? value) => value switch
     {
         "1" => FaxCallClass.Class1,
