@@ -42,10 +42,8 @@ public sealed record DcsParameters
         WriteRate(ref bits, Rate);
         bits.Set(15, Resolution == FaxResolution.Fine);
         bits.Set(16, Compression == FaxCompression.MR);
-        bits.Set(17, Width == PageWidth.W2048);
-        bits.Set(18, Width == PageWidth.W2432);
-        bits.Set(19, Length == PageLength.B4);
-        bits.Set(20, Length == PageLength.Unlimited);
+        bits.WriteWidth(Width);
+        bits.WriteLength(Length);
         bits.WriteScanCode(DisBits.EncodeScanTime(MinScanTimeMs, false));
         bits.Set(27, Ecm);
         bits.Set(28, Ecm && EcmFrameSize == 64);
@@ -81,8 +79,8 @@ public sealed record DcsParameters
             Rate = ReadRate(fif),
             Resolution = resolution,
             Compression = compression,
-            Width = DisBits.Get(fif, 18) ? PageWidth.W2432 : DisBits.Get(fif, 17) ? PageWidth.W2048 : PageWidth.W1728,
-            Length = DisBits.Get(fif, 20) ? PageLength.Unlimited : DisBits.Get(fif, 19) ? PageLength.B4 : PageLength.A4,
+            Width = DisBits.ReadWidth(fif),
+            Length = DisBits.ReadLength(fif),
             Letter = DisBits.Get(fif, 76),
             Legal = DisBits.Get(fif, 77),
             Ecm = ecm,

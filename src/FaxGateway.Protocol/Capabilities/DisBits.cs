@@ -102,6 +102,28 @@ internal ref struct DisBits
         _ => throw new ArgumentOutOfRangeException(nameof(ms), ms, "minimum scan time must be 0, 5, 10, 20 or 40 ms"),
     };
 
+    /// <summary>Recording width, bits 17-18, coded alike in DIS/DTC (the widest the station takes) and DCS:
+    /// bit 18 set 2432, else bit 17 set 2048, else 1728.</summary>
+    public static PageWidth ReadWidth(ReadOnlySpan<byte> fif) =>
+        Get(fif, 18) ? PageWidth.W2432 : Get(fif, 17) ? PageWidth.W2048 : PageWidth.W1728;
+
+    public void WriteWidth(PageWidth width)
+    {
+        Set(17, width == PageWidth.W2048);
+        Set(18, width == PageWidth.W2432);
+    }
+
+    /// <summary>Recording length, bits 19-20, coded alike in DIS/DTC (the longest the station takes) and DCS:
+    /// bit 20 set unlimited, else bit 19 set B4, else A4.</summary>
+    public static PageLength ReadLength(ReadOnlySpan<byte> fif) =>
+        Get(fif, 20) ? PageLength.Unlimited : Get(fif, 19) ? PageLength.B4 : PageLength.A4;
+
+    public void WriteLength(PageLength length)
+    {
+        Set(19, length == PageLength.B4);
+        Set(20, length == PageLength.Unlimited);
+    }
+
     public static int ReadScanCode(ReadOnlySpan<byte> fif) =>
         (Get(fif, 21) ? 4 : 0) | (Get(fif, 22) ? 2 : 0) | (Get(fif, 23) ? 1 : 0);
 

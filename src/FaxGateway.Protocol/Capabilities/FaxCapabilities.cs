@@ -75,10 +75,8 @@ public sealed record FaxCapabilities
         bits.Set(14, v17);
         bits.Set(15, Resolutions.HasFlag(FaxResolution.Fine));
         bits.Set(16, Compressions.HasFlag(FaxCompression.MR));
-        bits.Set(17, MaxWidth == PageWidth.W2048);
-        bits.Set(18, MaxWidth == PageWidth.W2432);
-        bits.Set(19, MaxLength == PageLength.B4);
-        bits.Set(20, MaxLength == PageLength.Unlimited);
+        bits.WriteWidth(MaxWidth);
+        bits.WriteLength(MaxLength);
         bits.WriteScanCode(DisBits.EncodeScanTime(MinScanTimeMs, HalfScanTimeAtHigherResolution));
         bits.Set(26, Uncompressed);
         bits.Set(27, Ecm);
@@ -149,8 +147,8 @@ public sealed record FaxCapabilities
             Modems = modems,
             Resolutions = resolutions,
             Compressions = compressions,
-            MaxWidth = DisBits.Get(fif, 18) ? PageWidth.W2432 : DisBits.Get(fif, 17) ? PageWidth.W2048 : PageWidth.W1728,
-            MaxLength = DisBits.Get(fif, 20) ? PageLength.Unlimited : DisBits.Get(fif, 19) ? PageLength.B4 : PageLength.A4,
+            MaxWidth = DisBits.ReadWidth(fif),
+            MaxLength = DisBits.ReadLength(fif),
             Letter = DisBits.Get(fif, 76),
             Legal = DisBits.Get(fif, 77),
             Ecm = ecm,
