@@ -26,11 +26,24 @@ public sealed partial class TwilioInboundHandler(
     TimeProvider time,
     ILogger<TwilioInboundHandler> logger) : IInboundCallHandler, IInboundCallObserver, IFaxEventSubscriber
 {
-    /// <summary>Faxes of calls this process answered and is still receiving: start-up and sweep recovery leave them alone.</summary>
-    private readonly ConcurrentDictionary<string, byte> _live = new(StringComparer.Ordinal);
+    /// <summary>
+    /// A call whose inbox record was committed is normally finished a moment later (<see cref="OnCallEndedAsync"/>); a line
+    /// that failed after the commit never says so, and after this long the recovery sweep may finish its fax.
+    /// </summary>
+    public static readonly TimeSpan EndingGrace = TimeSpan.FromMinutes(1);
 
-    /// <summary>Whether the fax's call is on a line of this process now.</summary>
-    public bool IsLive(string faxSid) => _live.ContainsKey(faxSid);
+    /// <summary>
+    /// Faxes of calls this process answered and has not finished, with the time their inbox record was committed (null
+    /// while the line receives): the recovery sweep leaves them alone.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset?> _live = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the fax's call is (still, or only just no longer) on a line of this process.</summary>
+    public bool IsLive(string faxSid) =>
+        _live.TryGetValue(faxSid, out var committed) && (committed is null || time.GetUtcNow() - committed < EndingGrace);
+
+    /// <summary>The fax was finished by the recovery sweep: this process no longer tracks its call.</summary>
+    public void Forget(string faxSid) => _live.TryRemove(faxSid, out _);
 
     public async Task<InboundDecision?> DecideAsync(IncomingCall call, FaxLineDescriptor line, CancellationToken cancellationToken)
     {
@@ -105,6 +118,11 @@ public sealed partial class TwilioInboundHandler(
             {
                 await twilio.UpdateFaxAsync(fax with { FaxRecordId = faxEvent.Fax.Id }, fax.Status, [], CancellationToken.None).ConfigureAwait(false);
             }
+
+            if (_live.TryGetValue(faxSid, out var committed) && committed is null)
+            {
+                _live.TryUpdate(faxSid, time.GetUtcNow(), null);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -148,7 +166,7 @@ public sealed partial class TwilioInboundHandler(
                     LogUnusableAction(logger, fax.Sid, ex.Message);
                 }
 
-                _live[fax.Sid] = 0;
+                _live[fax.Sid] = null;
                 try
                 {
                     await twilio.AddFaxAsync(

@@ -13,8 +13,9 @@ namespace FaxGateway.Api.Twilio;
 /// Finishes received Twilio faxes: the final status and, in the same transaction, the <c>&lt;Receive action&gt;</c> callback
 /// (spec section 4) and any status callback, as deliveries of the persistent callback outbox (signed, retried, kept
 /// across restarts). At start, and then every <see cref="SweepInterval"/>, it ends the faxes whose call no line of this
-/// process is on (a stopped daemon's, or one whose end could not be stored): <c>received</c> when the inbox record was
-/// committed, else <c>failed</c> (34004); they get their callbacks too.
+/// process is on (a stopped daemon's; one whose end could not be stored; one whose line failed after its pages were
+/// committed): from the committed inbox record when there is one (<c>received</c>, or <c>failed</c> with the pages kept),
+/// else <c>failed</c> (34004, outcome unknown); they get their callbacks too.
 /// </summary>
 public sealed partial class TwilioInboundWorker(
     TwilioInboundHandler handler,
@@ -84,6 +85,8 @@ public sealed partial class TwilioInboundWorker(
                 LogRecovered(logger, fax.Sid, final.Status);
                 count++;
             }
+
+            handler.Forget(fax.Sid);
         }
 
         return count;
@@ -159,6 +162,6 @@ public sealed partial class TwilioInboundWorker(
     [LoggerMessage(EventId = 7303, Level = LogLevel.Error, Message = "Twilio inbound recovery failed")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 7309, Level = LogLevel.Warning, Message = "Twilio fax {FaxSid} was left receiving by a stopped daemon: ended {Status}")]
+    [LoggerMessage(EventId = 7309, Level = LogLevel.Warning, Message = "Twilio fax {FaxSid} was left receiving (daemon stopped or line failed during the call): ended {Status}")]
     private static partial void LogRecovered(ILogger logger, string faxSid, string status);
 }

@@ -1,3 +1,4 @@
+using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Lines;
 using FaxGateway.Core.Model;
 using FaxGateway.Imaging;
@@ -36,6 +37,12 @@ internal sealed class ReceivingTestLine : IFaxLine
         Answered.TrySetResult();
         if (HoldUntilCancelled)
         {
+            // The pages confirmed so far are in the receive spool, as a real line writes them before each MCF.
+            for (var page = 1; page <= Pages && target.PageDirectory is not null; page++)
+            {
+                ReceivedPageFiles.Write(target.PageDirectory, page, stream => TiffFax.Write(stream, [new PageRaster(1728, 100)], FaxCodingOptions.Mmr));
+            }
+
             await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
         }
 

@@ -209,7 +209,7 @@ public sealed class TwilioInboundRestartTests : IAsyncLifetime
     public async Task Call_on_a_line_when_the_daemon_stopped_ends_failed_at_the_next_start_with_its_action_callback()
     {
         var (gateway, account) = await FirstStartAsync("<Response><Receive action=\"/received\"/></Response>");
-        var line = new ReceivingTestLine { HoldUntilCancelled = true };
+        var line = new ReceivingTestLine { HoldUntilCancelled = true, Pages = 0 };
         using var stop = new CancellationTokenSource();
         var call = RingAsync(gateway, line, Call(gateway), stop.Token);
         await line.Answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -250,6 +250,43 @@ public sealed class TwilioInboundRestartTests : IAsyncLifetime
 
         // Ended once: a second pass finds nothing.
         Assert.Equal(0, await restarted.Get<TwilioInboundWorker>().RecoverAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Line_failing_after_confirming_pages_ends_the_fax_failed_with_those_pages_after_the_grace()
+    {
+        var (gateway, account) = await FirstStartAsync("<Response><Receive action=\"/received\"/></Response>");
+        var line = new ReceivingTestLine { HoldUntilCancelled = true, Pages = 1 };
+        using var fault = new CancellationTokenSource();
+        var call = RingAsync(gateway, line, Call(gateway), fault.Token);
+        await line.Answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The line fails mid-call after one confirmed page: the inbound service commits that page; the call's end is
+        // never reported, so the fax is finished by the sweep once the grace for a normal end has passed.
+        await fault.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        var sid = IncomingSid();
+        var worker = gateway.Get<TwilioInboundWorker>();
+        Assert.Equal(0, await worker.RecoverAsync(CancellationToken.None));
+        gateway.Time.Advance(TwilioInboundHandler.EndingGrace);
+        Assert.Equal(1, await worker.RecoverAsync(CancellationToken.None));
+
+        using var basic = Basic(gateway, account);
+        var fax = await FaxAsync(basic, sid);
+        Assert.Equal("failed", fax.GetProperty("status").GetString());
+        Assert.Equal(TwilioErrorCodes.TransmissionError, fax.GetProperty("error_code").GetInt32());
+        Assert.Equal(1, fax.GetProperty("num_pages").GetInt32());
+        var mediaSid = fax.GetProperty("media_sid").GetString()!;
+
+        await gateway.Get<CallbackDeliveryService>().DeliverDueAsync(CancellationToken.None);
+        var action = Assert.Single(Actions());
+        Assert.True(action.SignatureValid);
+        Assert.Equal("failed", action.FormValue("FaxStatus"));
+        Assert.Equal("34004", action.FormValue("ErrorCode"));
+        Assert.Null(action.FormValue("NumPages"));
+        Assert.Equal($"https://gateway.example/v1/Faxes/{sid}/Media/{mediaSid}", action.FormValue("MediaUrl"));
+        var inbox = JsonDocument.Parse(await (await account.FaxPlus.GetAsync("/v3/accounts/self/faxes?category=inbox")).Content.ReadAsStringAsync()).RootElement;
+        Assert.Single(inbox.GetProperty("data").GetProperty("records").EnumerateArray());
     }
 
     [Fact]
