@@ -128,7 +128,11 @@ public sealed partial class FaxLine : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the line has rung <paramref name="rings"/> times (caller id collected on the way).</summary>
+    /// <summary>
+    /// Waits until the line has rung <paramref name="rings"/> times (caller id collected on the way). Answering on the
+    /// first ring, it then waits up to the profile's <see cref="ModemProfile.CallerIdWait"/> for the caller id that
+    /// follows that ring.
+    /// </summary>
     public async Task<IncomingRing> WaitForRingAsync(int rings, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rings, 1);
@@ -149,7 +153,41 @@ public sealed partial class FaxLine : IAsyncDisposable
             }
         }
 
+        if (count == 1 && callerId.Number is null && Connection.Profile.CallerIdWaitMs > 0)
+        {
+            callerId = await WaitForCallerIdAsync(callerId, cancellationToken).ConfigureAwait(false);
+        }
+
         return new IncomingRing(count, callerId, first ?? Time.GetUtcNow());
+    }
+
+    /// <summary>Reads caller id lines until the number (and what is already buffered behind it) is in, or the wait ends.</summary>
+    private async Task<CallerId> WaitForCallerIdAsync(CallerId callerId, CancellationToken cancellationToken)
+    {
+        using var wait = new CancellationTokenSource(Connection.Profile.CallerIdWait, Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wait.Token);
+        var unsolicited = Connection.Channel.Unsolicited;
+        try
+        {
+            // A RING in between is the next ring of this call: it does not count, the caller id may still follow.
+            while (callerId.Number is null)
+            {
+                callerId = callerId.With(await unsolicited.ReadAsync(linked.Token).ConfigureAwait(false));
+            }
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // No caller id (not subscribed, withheld, or reporting off): answer without it.
+            return callerId;
+        }
+
+        // NAME= and the like right behind NMBR= belong to this call too.
+        while (unsolicited.TryPeek(out var next) && next.Kind != UnsolicitedKind.Ring && unsolicited.TryRead(out next))
+        {
+            callerId = callerId.With(next);
+        }
+
+        return callerId;
     }
 
     /// <inheritdoc />

@@ -503,12 +503,6 @@ internal sealed class ConfiguredModemLineFactory(
 /// </summary>
 internal sealed class SimulatedLineFactory : IFaxLineFactory, IAsyncDisposable
 {
-    /// <summary>
-    /// Caller id (NMBR=, NAME=) comes between the first and the second RING, as on a real line: a line that answered on
-    /// the first ring would never see it (200 ms more per call in fast mode, one ring cadence in real time).
-    /// </summary>
-    private const int RingsBeforeAnswer = 2;
-
     private readonly FaxGateway.Simulator.SimulatorHost _simulator;
     private readonly ModemLineOptions _options;
     private readonly FaxMetrics _metrics;
@@ -543,7 +537,7 @@ internal sealed class SimulatedLineFactory : IFaxLineFactory, IAsyncDisposable
         var connection = new ModemConnection(new Modems.Transport.StreamModemTransport(port.Stream!, lineId), profile, _time, logger);
         var line = new FaxLine(connection, new FaxCallOptions { LocalIdent = port.Number, Class = FaxCallClass.Class1 }, logger);
         await line.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return new ModemFaxLine(lineId, line, RingsBeforeAnswer, ModemLineProfiles.Header(_options, _time), _metrics, _activity, logger, _traces, _time).Observed();
+        return new ModemFaxLine(lineId, line, rings: 1, ModemLineProfiles.Header(_options, _time), _metrics, _activity, logger, _traces, _time).Observed();
     }
 
     public ValueTask DisposeAsync() => _simulator.DisposeAsync();
