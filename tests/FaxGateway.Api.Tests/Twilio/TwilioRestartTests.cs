@@ -25,7 +25,7 @@ namespace FaxGateway.Api.Tests.Twilio;
 /// callback is a signed delivery of the persistent outbox (retried, kept across restarts), and a fax a stopped daemon
 /// left unfinished ends at the next start with its callbacks. A restart is a second gateway on the same data folder.
 /// </summary>
-public sealed class TwilioInboundRestartTests : IAsyncLifetime
+public sealed class TwilioRestartTests : IAsyncLifetime
 {
     private const string Number = "+41441234567";
     private const string Caller = "+41445550000";
@@ -36,6 +36,8 @@ public sealed class TwilioInboundRestartTests : IAsyncLifetime
     private readonly List<TwilioGatewayFactory> _gateways = [];
     private LocalWebApp? _app;
     private volatile int _actionStatus = StatusCodes.Status204NoContent;
+    private readonly TaskCompletionSource _slowFetchStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _slowFetchRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LocalWebApp App => _app ?? throw new InvalidOperationException("no app");
 
@@ -82,6 +84,12 @@ public sealed class TwilioInboundRestartTests : IAsyncLifetime
             a.MapPost("/received", () => Results.StatusCode(_actionStatus));
             a.MapGet("/received", () => Results.StatusCode(_actionStatus));
             a.MapGet("/doc.tif", () => Results.Bytes(TwilioGatewayFactory.Corpus("fax-tiff/G31D.TIF"), "image/tiff"));
+            a.MapGet("/slow.tif", async (CancellationToken aborted) =>
+            {
+                _slowFetchStarted.TrySetResult();
+                await _slowFetchRelease.Task.WaitAsync(aborted);
+                return Results.Bytes(TwilioGatewayFactory.Corpus("fax-tiff/G31D.TIF"), "image/tiff");
+            });
             a.MapPost("/status", () => Results.NoContent());
         });
         await gateway.Get<ITwilioRepository>().UpsertNumberAsync(new TwilioNumberConfig
@@ -402,5 +410,56 @@ public sealed class TwilioInboundRestartTests : IAsyncLifetime
         Assert.Equal(["queued", "processing", "sending", "failed"], callbacks.Select(c => c.FormValue("FaxStatus")));
         Assert.All(callbacks, c => Assert.True(c.SignatureValid));
         Assert.Equal("34004", callbacks[^1].FormValue("ErrorCode"));
+    }
+
+    [Fact]
+    public async Task Outbound_fax_whose_media_fetch_a_stop_cut_short_goes_on_at_the_next_start_with_one_job_and_no_repeated_callback()
+    {
+        var (gateway, account) = await FirstStartAsync("<Response><Reject/></Response>");
+        string sid;
+        using (var basic = Basic(gateway, account))
+        {
+            var created = await basic.PostAsync("/v1/Faxes", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["To"] = To,
+                ["MediaUrl"] = App.Url("/slow.tif"),
+                ["StatusCallback"] = App.Url("/status"),
+            }));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            sid = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("sid").GetString()!;
+        }
+
+        await gateway.Get<CallbackDeliveryService>().DeliverDueAsync(CancellationToken.None);
+
+        // The daemon stops while it downloads the MediaUrl: the fax is left processing, with no upload and no job.
+        using var stop = new CancellationTokenSource();
+        var pass = gateway.Get<TwilioFaxService>().ProcessOpenAsync(stop.Token);
+        await _slowFetchStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pass);
+        var left = await gateway.Get<ITwilioRepository>().GetFaxBySidAsync(sid, CancellationToken.None);
+        Assert.Equal(TwilioFaxStatus.Processing, left!.Status);
+        Assert.Null(left.MediaFileId);
+        Assert.Null(left.JobId);
+        var stoppedAt = gateway.Time.GetUtcNow();
+        gateway.Dispose();
+
+        // Next start: the fetch is made again and the fax goes on the queue once; processing was reported already.
+        _slowFetchRelease.TrySetResult();
+        var restarted = Gateway(stoppedAt + TimeSpan.FromMinutes(1));
+        var service = restarted.Get<TwilioFaxService>();
+        await service.RecoverAsync(CancellationToken.None);
+        Assert.Equal(1, await service.ProcessOpenAsync(CancellationToken.None));
+        await service.ProcessOpenAsync(CancellationToken.None);
+        await restarted.Get<CallbackDeliveryService>().DeliverDueAsync(CancellationToken.None);
+
+        var fax = await restarted.Get<ITwilioRepository>().GetFaxBySidAsync(sid, CancellationToken.None);
+        Assert.Equal(TwilioFaxStatus.Processing, fax!.Status);
+        Assert.NotNull(fax.JobId);
+        Assert.StartsWith("ME", fax.MediaSid, StringComparison.Ordinal);
+        Assert.Single(await restarted.Get<IJobRepository>().ListOutboxAsync(account.Account.Id, CancellationToken.None));
+        var callbacks = App.Requests.Where(r => r.Path == "/status").ToArray();
+        Assert.Equal(["queued", "processing"], callbacks.Select(c => c.FormValue("FaxStatus")));
+        Assert.All(callbacks, c => Assert.True(c.SignatureValid));
     }
 }
