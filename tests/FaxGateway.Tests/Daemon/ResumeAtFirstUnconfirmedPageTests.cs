@@ -4,6 +4,10 @@ using FaxGateway.Core.Jobs;
 using FaxGateway.Core.Lines;
 using FaxGateway.Core.Model;
 using FaxGateway.Core.Ports;
+using FaxGateway.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FaxGateway.Tests.Daemon;
 
@@ -36,10 +40,23 @@ public sealed class ResumeAtFirstUnconfirmedPageTests
         return job;
     }
 
-    [Fact]
-    public void Resuming_is_the_default()
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public void Resuming_is_on_by_default_and_configured_in_the_Queue_section(string? configured, bool expected)
     {
-        Assert.True(new QueueOptions().ResumeAtFirstUnconfirmedPage);
+        var settings = new Dictionary<string, string?>();
+        if (configured is not null)
+        {
+            settings["Queue:ResumeAtFirstUnconfirmedPage"] = configured;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        DaemonHost.ConfigureServices(services, configuration, new DaemonSettings { DataDirectory = Path.Combine(Path.GetTempPath(), "faxgw-resume-config") });
+        using var provider = services.BuildServiceProvider();
+        Assert.Equal(expected, provider.GetRequiredService<IOptions<QueueOptions>>().Value.ResumeAtFirstUnconfirmedPage);
     }
 
     [Fact]
