@@ -214,29 +214,26 @@ public sealed class TwilioRestartTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Call_on_a_line_when_the_daemon_stopped_ends_failed_at_the_next_start_with_its_action_callback()
+    public async Task Call_answered_when_the_daemon_was_killed_ends_failed_at_the_next_start_with_its_action_callback()
     {
         var (gateway, account) = await FirstStartAsync("<Response><Receive action=\"/received\"/></Response>");
-        var line = new ReceivingTestLine { HoldUntilCancelled = true, Pages = 0 };
-        using var stop = new CancellationTokenSource();
-        var call = RingAsync(gateway, line, Call(gateway), stop.Token);
-        await line.Answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // Answered: the action is stored on the Fax; the sweep leaves a call that is on a line alone.
+        // The TwiML said <Receive>: the Fax is receiving with its action stored; the line answers and the daemon is
+        // killed, so nothing of the call's end ever runs.
+        var answer = await gateway.Get<InboundRouter>().RouteAsync(Call(gateway), new FaxLineDescriptor("line-1", Number), CancellationToken.None);
+        Assert.IsType<InboundDecision.Answer>(answer);
         var sid = IncomingSid();
         var receiving = await gateway.Get<ITwilioRepository>().GetFaxBySidAsync(sid, CancellationToken.None);
         Assert.Equal(TwilioFaxStatus.Receiving, receiving!.Status);
         Assert.Equal(App.Url("/received"), receiving.ActionUrl);
-        Assert.Equal(0, await gateway.Get<TwilioInboundWorker>().RecoverAsync(CancellationToken.None));
+        Assert.Equal(TwimlMethod.Post, receiving.ActionMethod);
 
-        // The daemon stops mid-call.
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        // The sweep leaves a call this process has on a line alone.
+        Assert.Equal(0, await gateway.Get<TwilioInboundWorker>().RecoverAsync(CancellationToken.None));
         var stoppedAt = gateway.Time.GetUtcNow();
         gateway.Dispose();
-        Assert.Empty(Actions());
 
-        // Next start: the outcome is unknown (no page was stored), so the fax fails with 34004 and its callback.
+        // Next start: no page reached the inbox, so the outcome is unknown: failed 34004, with its action callback.
         var restarted = Gateway(stoppedAt + TimeSpan.FromMinutes(5));
         await restarted.Get<TwilioInboundWorker>().RecoverAsync(CancellationToken.None);
         using var basic = Basic(restarted, account);
@@ -261,7 +258,38 @@ public sealed class TwilioRestartTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Line_failing_after_confirming_pages_ends_the_fax_failed_with_those_pages_after_the_grace()
+    public async Task Call_cut_by_a_stop_ends_failed_at_once_and_its_action_callback_is_sent_after_the_restart()
+    {
+        var (gateway, account) = await FirstStartAsync("<Response><Receive action=\"/received\"/></Response>");
+        var line = new ReceivingTestLine { HoldUntilCancelled = true, Pages = 0 };
+        using var stop = new CancellationTokenSource();
+        var call = RingAsync(gateway, line, Call(gateway), stop.Token);
+        await line.Answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The daemon stops mid-call, before any page: the call's end is stored (failed), its callback is not sent yet.
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        var sid = IncomingSid();
+        var stopped = await gateway.Get<ITwilioRepository>().GetFaxBySidAsync(sid, CancellationToken.None);
+        Assert.Equal(TwilioFaxStatus.Failed, stopped!.Status);
+        var stoppedAt = gateway.Time.GetUtcNow();
+        gateway.Dispose();
+        Assert.Empty(Actions());
+
+        var restarted = Gateway(stoppedAt + TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await restarted.Get<TwilioInboundWorker>().RecoverAsync(CancellationToken.None));
+        Assert.Equal(1, await restarted.Get<CallbackDeliveryService>().DeliverDueAsync(CancellationToken.None));
+        var action = Assert.Single(Actions());
+        Assert.True(action.SignatureValid);
+        Assert.Equal("failed", action.FormValue("FaxStatus"));
+        Assert.Equal("34004", action.FormValue("ErrorCode"));
+        Assert.Null(action.FormValue("MediaUrl"));
+        using var basic = Basic(restarted, account);
+        Assert.Equal("failed", (await FaxAsync(basic, sid)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Line_failing_after_confirming_a_page_ends_the_fax_failed_with_that_page_as_its_media()
     {
         var (gateway, account) = await FirstStartAsync("<Response><Receive action=\"/received\"/></Response>");
         var line = new ReceivingTestLine { HoldUntilCancelled = true, Pages = 1 };
@@ -269,15 +297,11 @@ public sealed class TwilioRestartTests : IAsyncLifetime
         var call = RingAsync(gateway, line, Call(gateway), fault.Token);
         await line.Answered.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // The line fails mid-call after one confirmed page: the inbound service commits that page; the call's end is
-        // never reported, so the fax is finished by the sweep once the grace for a normal end has passed.
+        // The line fails mid-call after one confirmed page: the inbound service commits that page from the receive
+        // spool and reports the interrupted call with it.
         await fault.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         var sid = IncomingSid();
-        var worker = gateway.Get<TwilioInboundWorker>();
-        Assert.Equal(0, await worker.RecoverAsync(CancellationToken.None));
-        gateway.Time.Advance(TwilioInboundHandler.EndingGrace);
-        Assert.Equal(1, await worker.RecoverAsync(CancellationToken.None));
 
         using var basic = Basic(gateway, account);
         var fax = await FaxAsync(basic, sid);
@@ -297,18 +321,16 @@ public sealed class TwilioRestartTests : IAsyncLifetime
         Assert.Single(inbox.GetProperty("data").GetProperty("records").EnumerateArray());
     }
 
-    [Fact]
-    public async Task Fax_stored_just_before_the_stop_is_reported_received_at_the_next_start()
+    /// <summary>
+    /// What the inbound service does for a call the TwiML accepted once the line received two pages: the file, then the
+    /// inbox record with the callbacks of its event, in one transaction; the call's end is then never applied (a stop).
+    /// </summary>
+    private async Task<string> CommitWithoutTheCallsEndAsync(TwilioGatewayFactory gateway)
     {
-        var (gateway, account) = await FirstStartAsync("<Response><Receive action=\"/received\"/></Response>");
-        var call = Call(gateway);
         var descriptor = new FaxLineDescriptor("line-1", Number);
-        var answer = Assert.IsType<InboundDecision.Answer>(await gateway.Get<InboundRouter>().RouteAsync(call, descriptor, CancellationToken.None));
+        var answer = Assert.IsType<InboundDecision.Answer>(await gateway.Get<InboundRouter>().RouteAsync(Call(gateway), descriptor, CancellationToken.None));
         var sid = IncomingSid();
         Assert.Equal(sid, answer.Tag);
-
-        // What InboundService does when the line has received two pages: the file, then the inbox record with the
-        // callbacks of its event, in one transaction. The daemon stops right after, before the call's end is applied.
         var store = gateway.Get<IFileContentStore>();
         var temporary = store.CreateTemporaryPath("tif");
         TiffFax.Write(temporary, Enumerable.Range(0, 2).Select(_ => new PageRaster(1728, 100)), FaxCodingOptions.Mmr);
@@ -339,21 +361,19 @@ public sealed class TwilioRestartTests : IAsyncLifetime
         var callbacks = await gateway.Get<FaxEventPublisher>().CreateCallbacksAsync(
             new FaxEvent { Kind = FaxEventKind.Received, Fax = record, LocalNumber = Number, Inbound = answer, At = now }, CancellationToken.None);
         await gateway.Get<IFaxRepository>().AddReceivedAsync(record, file, callbacks, CancellationToken.None);
-        var stoppedAt = gateway.Time.GetUtcNow();
-        gateway.Dispose();
+        return sid;
+    }
 
-        // Next start: the record is there, so the outcome is known: received, with the pages as its media.
-        var restarted = Gateway(stoppedAt + TimeSpan.FromMinutes(5));
-        await restarted.Get<TwilioInboundWorker>().RecoverAsync(CancellationToken.None);
-        using var basic = Basic(restarted, account);
+    private async Task AssertReceivedWithItsActionAsync(TwilioGatewayFactory gateway, TestAccount account, string sid)
+    {
+        using var basic = Basic(gateway, account);
         var fax = await FaxAsync(basic, sid);
         Assert.Equal("received", fax.GetProperty("status").GetString());
         Assert.Equal(2, fax.GetProperty("num_pages").GetInt32());
         var mediaSid = fax.GetProperty("media_sid").GetString()!;
-        var media = await basic.GetAsync($"/v1/Faxes/{sid}/Media/{mediaSid}");
-        Assert.Equal(HttpStatusCode.OK, media.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await basic.GetAsync($"/v1/Faxes/{sid}/Media/{mediaSid}")).StatusCode);
 
-        await restarted.Get<CallbackDeliveryService>().DeliverDueAsync(CancellationToken.None);
+        await gateway.Get<CallbackDeliveryService>().DeliverDueAsync(CancellationToken.None);
         var action = Assert.Single(Actions());
         Assert.True(action.SignatureValid);
         Assert.Equal("received", action.FormValue("FaxStatus"));
@@ -361,6 +381,34 @@ public sealed class TwilioRestartTests : IAsyncLifetime
         Assert.Equal("ACME FAX", action.FormValue("RemoteStationId"));
         Assert.Equal($"https://gateway.example/v1/Faxes/{sid}/Media/{mediaSid}", action.FormValue("MediaUrl"));
         Assert.Null(action.FormValue("ErrorCode"));
+    }
+
+    [Fact]
+    public async Task Fax_stored_just_before_the_stop_is_reported_received_at_the_next_start()
+    {
+        var (gateway, account) = await FirstStartAsync("<Response><Receive action=\"/received\"/></Response>");
+        var sid = await CommitWithoutTheCallsEndAsync(gateway);
+        var stoppedAt = gateway.Time.GetUtcNow();
+        gateway.Dispose();
+
+        // Next start: the record is there, so the outcome is known: received, with the pages as its media.
+        var restarted = Gateway(stoppedAt + TimeSpan.FromMinutes(5));
+        await restarted.Get<TwilioInboundWorker>().RecoverAsync(CancellationToken.None);
+        await AssertReceivedWithItsActionAsync(restarted, account, sid);
+    }
+
+    [Fact]
+    public async Task Fax_stored_whose_end_never_came_is_finished_by_the_sweep_after_the_grace()
+    {
+        var (gateway, account) = await FirstStartAsync("<Response><Receive action=\"/received\"/></Response>");
+        var sid = await CommitWithoutTheCallsEndAsync(gateway);
+
+        // The call's end normally follows the commit at once: the sweep waits the grace before it finishes the fax.
+        var worker = gateway.Get<TwilioInboundWorker>();
+        Assert.Equal(0, await worker.RecoverAsync(CancellationToken.None));
+        gateway.Time.Advance(TwilioInboundHandler.EndingGrace);
+        Assert.Equal(1, await worker.RecoverAsync(CancellationToken.None));
+        await AssertReceivedWithItsActionAsync(gateway, account, sid);
     }
 
     [Fact]
