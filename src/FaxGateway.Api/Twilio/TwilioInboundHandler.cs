@@ -27,8 +27,8 @@ public sealed partial class TwilioInboundHandler(
     ILogger<TwilioInboundHandler> logger) : IInboundCallHandler, IInboundCallObserver, IFaxEventSubscriber
 {
     /// <summary>
-    /// A call whose inbox record was committed is normally finished a moment later (<see cref="OnCallEndedAsync"/>); a line
-    /// that failed after the commit never says so, and after this long the recovery sweep may finish its fax.
+    /// A call whose inbox record was committed is finished a moment later (<see cref="OnCallEndedAsync"/>); if storing
+    /// that end failed, the recovery sweep finishes the fax once this long has passed since the commit.
     /// </summary>
     public static readonly TimeSpan EndingGrace = TimeSpan.FromMinutes(1);
 

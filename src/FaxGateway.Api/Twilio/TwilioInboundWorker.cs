@@ -13,9 +13,9 @@ namespace FaxGateway.Api.Twilio;
 /// Finishes received Twilio faxes: the final status and, in the same transaction, the <c>&lt;Receive action&gt;</c> callback
 /// (spec section 4) and any status callback, as deliveries of the persistent callback outbox (signed, retried, kept
 /// across restarts). At start, and then every <see cref="SweepInterval"/>, it ends the faxes whose call no line of this
-/// process is on (a stopped daemon's; one whose end could not be stored; one whose line failed after its pages were
-/// committed): from the committed inbox record when there is one (<c>received</c>, or <c>failed</c> with the pages kept),
-/// else <c>failed</c> (34004, outcome unknown); they get their callbacks too.
+/// process is on (a killed daemon's, or one whose end could not be stored): from the committed inbox record when there
+/// is one (<c>received</c>, or <c>failed</c> with the pages kept), else <c>failed</c> (34004, outcome unknown); they get
+/// their callbacks too.
 /// </summary>
 public sealed partial class TwilioInboundWorker(
     TwilioInboundHandler handler,
