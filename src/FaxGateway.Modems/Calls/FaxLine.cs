@@ -106,14 +106,21 @@ public sealed partial class FaxLine : IAsyncDisposable
     }
 
     /// <summary>Answers the ringing line now and receives. Pages are reported by <see cref="PageReceived"/> and in the report.</summary>
-    public async Task<FaxCallReport> ReceiveAsync(CancellationToken cancellationToken)
+    public Task<FaxCallReport> ReceiveAsync(CancellationToken cancellationToken) => ReceiveAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Answers the ringing line now and receives. <paramref name="keepPage"/> is called with each page judged good,
+    /// before its confirmation (MCF) goes to the sender, to store it durably; when it returns false the page is
+    /// treated as bad (RTN): a page the sender is told we have must be one we kept.
+    /// </summary>
+    public async Task<FaxCallReport> ReceiveAsync(Func<ReceivedFaxPage, bool>? keepPage, CancellationToken cancellationToken)
     {
         await _oneCall.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return Class == FaxCallClass.Class1
-                ? await ReceiveClass1Async(cancellationToken).ConfigureAwait(false)
-                : await ReceiveClass2Async(cancellationToken).ConfigureAwait(false);
+                ? await ReceiveClass1Async(keepPage, cancellationToken).ConfigureAwait(false)
+                : await ReceiveClass2Async(keepPage, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -121,7 +128,11 @@ public sealed partial class FaxLine : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the line has rung <paramref name="rings"/> times (caller id collected on the way).</summary>
+    /// <summary>
+    /// Waits until the line has rung <paramref name="rings"/> times (caller id collected on the way). Answering on the
+    /// first ring, it then waits up to the profile's <see cref="ModemProfile.CallerIdWait"/> for the caller id that
+    /// follows that ring.
+    /// </summary>
     public async Task<IncomingRing> WaitForRingAsync(int rings, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rings, 1);
@@ -142,7 +153,41 @@ public sealed partial class FaxLine : IAsyncDisposable
             }
         }
 
+        if (count == 1 && callerId.Number is null && Connection.Profile.CallerIdWaitMs > 0)
+        {
+            callerId = await WaitForCallerIdAsync(callerId, cancellationToken).ConfigureAwait(false);
+        }
+
         return new IncomingRing(count, callerId, first ?? Time.GetUtcNow());
+    }
+
+    /// <summary>Reads caller id lines until the number (and what is already buffered behind it) is in, or the wait ends.</summary>
+    private async Task<CallerId> WaitForCallerIdAsync(CallerId callerId, CancellationToken cancellationToken)
+    {
+        using var wait = new CancellationTokenSource(Connection.Profile.CallerIdWait, Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wait.Token);
+        var unsolicited = Connection.Channel.Unsolicited;
+        try
+        {
+            // A RING in between is the next ring of this call: it does not count, the caller id may still follow.
+            while (callerId.Number is null)
+            {
+                callerId = callerId.With(await unsolicited.ReadAsync(linked.Token).ConfigureAwait(false));
+            }
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // No caller id (not subscribed, withheld, or reporting off): answer without it.
+            return callerId;
+        }
+
+        // NAME= and the like right behind NMBR= belong to this call too.
+        while (unsolicited.TryPeek(out var next) && next.Kind != UnsolicitedKind.Ring && unsolicited.TryRead(out next))
+        {
+            callerId = callerId.With(next);
+        }
+
+        return callerId;
     }
 
     /// <inheritdoc />
@@ -219,7 +264,7 @@ public sealed partial class FaxLine : IAsyncDisposable
         return await RunClass1Async(FaxDirection.Send, modem, session, dial.ResultText, null, started, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<FaxCallReport> ReceiveClass1Async(CancellationToken cancellationToken)
+    private async Task<FaxCallReport> ReceiveClass1Async(Func<ReceivedFaxPage, bool>? keepPage, CancellationToken cancellationToken)
     {
         var modem = Class1Driver;
         var started = Time.GetUtcNow();
@@ -239,7 +284,7 @@ public sealed partial class FaxLine : IAsyncDisposable
             return Report(FaxDirection.Receive, answer.Outcome, answer.ResultText, null, [], null, started);
         }
 
-        var sink = NewSink();
+        var sink = NewSink(keepPage);
         var session = new T30Session(SessionOptions(modem, CallRole.Answerer, null, sink), Time, _logger);
         return await RunClass1Async(FaxDirection.Receive, modem, session, answer.ResultText, sink, started, cancellationToken).ConfigureAwait(false);
     }
@@ -279,9 +324,9 @@ public sealed partial class FaxLine : IAsyncDisposable
         return Report(direction, CallOutcome.Connected, connectText, result, sink?.Pages ?? [], fault, started);
     }
 
-    private FaxPageReceiver NewSink()
+    private FaxPageReceiver NewSink(Func<ReceivedFaxPage, bool>? keepPage)
     {
-        var sink = new FaxPageReceiver(Options.CopyQuality);
+        var sink = new FaxPageReceiver(Options.CopyQuality) { KeepPage = keepPage };
         sink.PageReceived += page => PageReceived?.Invoke(page);
         return sink;
     }
