@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FaxGateway.Documents.Rendering;
 using FaxGateway.Imaging;
 using FaxGateway.Tests.Operations;
+using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace FaxGateway.Tests.EndToEnd;
@@ -20,6 +23,8 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
 {
     private const int Jobs = 50;
     private const int Kills = 5;
+    private const int Documents = 30;
+    private const int DocumentsPerRun = 2;
 
     // Short retry delays and polls so the whole run, kills included, stays well inside CI's budget.
     private static readonly Dictionary<string, string> Environment = new()
@@ -175,6 +180,651 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Kills that land inside requests, not only between calls: a client task uploads a distinct 1-3 page document
+    /// and POSTs it to the outbox, one after the other (paced by the fax_sent webhooks so the run spreads over
+    /// the kills), while a killer task SIGKILLs the daemon at seeded moments: half-way through an upload's or a
+    /// POST's body (the request body stops at a seeded byte until the process is dead), right after an upload's or
+    /// a POST's body was sent (the daemon is reading, storing, committing or answering), at a seeded random time,
+    /// or during the next start (after the bootstrap, while the hosted services start and recover). An unanswered
+    /// request is retried the way a client would; the FAX.PLUS API has no idempotency key, so each POST attempt
+    /// carries its own comment and is judged alone: answered 201 means exactly one sent record, unanswered means
+    /// at most one, and nothing is ever half-created.
+    /// </summary>
+    [Fact]
+    public async Task Sigkills_inside_uploads_posts_and_restarts_lose_no_accepted_fax_and_half_create_nothing()
+    {
+        using var temp = new TempFolder();
+        var data = Path.Combine(temp.Path, "data");
+        var random = new Random(int.TryParse(System.Environment.GetEnvironmentVariable("FAXGW_TEST_CRASH_SEED"), out var seed) ? seed : 2207);
+        var documents = Enumerable.Range(0, Documents).Select(n => CrashDocument.Make(n, random)).ToArray();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(200));
+        using var listener = new WebhookListener();
+        using var runs = new DaemonRuns(data, Environment);
+
+        var run = await runs.StartReadyAsync(cts.Token);
+        var numbers = await LineNumbersAsync(run.Daemon, cts.Token);
+        var hook = await run.Http.PostAsJsonAsync("/v3/hooks", new { target = listener.Url, @event = "fax_sent" }, cts.Token);
+        Assert.Equal(HttpStatusCode.Created, hook.StatusCode);
+
+        var client = new CrashClient(runs, documents, numbers);
+        var clientTask = Task.Run(() => client.RunAsync(cts.Token), cts.Token);
+
+        // Two kills of each kind, in a seeded order; a start-up kill is a second kill right after a restart.
+        KillMoment[] moments = [.. Enum.GetValues<KillMoment>().SelectMany(m => new[] { m, m }).OrderBy(_ => random.Next())];
+        var kills = 0;
+        var triggers = new List<KillTrigger>();
+        foreach (var moment in moments)
+        {
+            run = await runs.ReadyAsync(run.Generation - 1, cts.Token);
+            client.Allow(DocumentsPerRun);
+            await RunForAsync(TimeSpan.FromMilliseconds(random.Next(300, 1500)), () => clientTask.IsCompleted, cts.Token);
+            Assert.False(run.Daemon.HasExited, run.Daemon.Output);
+            var landed = moment.ToString();
+            if (moment is KillMoment.UploadBody or KillMoment.UploadSent or KillMoment.PostBody or KillMoment.PostSent)
+            {
+                var trigger = new KillTrigger(moment, random.NextDouble());
+                triggers.Add(trigger);
+                client.Arm(trigger);
+                await Task.WhenAny(trigger.Reached, clientTask).WaitAsync(cts.Token);
+                if (!trigger.Reached.IsCompleted)
+                {
+                    landed = "any (the client had finished)";
+                }
+
+                runs.Kill(run);
+                trigger.Release();
+            }
+            else
+            {
+                runs.Kill(run);
+            }
+
+            kills++;
+            if (moment == KillMoment.Startup)
+            {
+                var starting = runs.StartUnwatched();
+                await Eventually.WaitUntilAsync(
+                    () => Task.FromResult(starting.HasExited || starting.Output.Contains($"line sim1: number", StringComparison.Ordinal)),
+                    cts.Token);
+                Assert.False(starting.HasExited, starting.Output);
+                starting.KillNow();
+                kills++;
+            }
+
+            output.WriteLine($"kill {kills} ({landed}): {client.Describe()}, {listener.DistinctCount("fax_sent")} fax_sent so far");
+            run = await runs.StartReadyAsync(cts.Token);
+            await AssertOutboxWholeAsync(run.Http, client, cts.Token);
+        }
+
+        client.Allow(Documents);
+        await clientTask.WaitAsync(cts.Token);
+        run = await runs.ReadyAsync(run.Generation - 1, cts.Token);
+        var http = run.Http;
+        await Eventually.WaitUntilAsync(
+            async () => (await http.GetFromJsonAsync<JsonElement>("/v3/accounts/self/outbox", cts.Token)).GetProperty("records").GetArrayLength() == 0,
+            cts.Token);
+        output.WriteLine($"{kills} kills, client: {client.Describe()}");
+
+        // Exactly once per POST attempt: an answered one has one sent record (and its id names it), an unanswered
+        // one at most one; no record belongs to anything else.
+        var sent = await RecordsAsync(http, "sent", cts.Token);
+        var byComment = sent.GroupBy(f => f.GetProperty("comment").GetString()!).ToDictionary(g => g.Key, g => g.ToArray());
+        Assert.All(byComment.Keys, c => Assert.True(client.Attempts.ContainsKey(c), $"a sent record for '{c}', which no client sent"));
+        foreach (var attempt in client.Attempts.Values)
+        {
+            var records = byComment.GetValueOrDefault(attempt.Comment) ?? [];
+            if (attempt.HookId is { } hookId)
+            {
+                Assert.True(records.Length == 1, $"'{attempt.Comment}' was accepted ({hookId}) but has {records.Length} sent records");
+                var byHook = await http.GetFromJsonAsync<JsonElement>($"/v3/accounts/self/faxes/{hookId}", cts.Token);
+                Assert.Equal(records[0].GetProperty("id").GetString(), byHook.GetProperty("id").GetString());
+            }
+            else
+            {
+                Assert.True(records.Length <= 1, $"unanswered '{attempt.Comment}' has {records.Length} sent records");
+            }
+        }
+
+        foreach (var trigger in triggers.Where(t => t.Answered is not null))
+        {
+            var fate = trigger.Answered == true ? "answered all the same" : byComment.ContainsKey(trigger.Request) ? "unanswered, but the job exists" : "unanswered";
+            output.WriteLine($"{trigger.Moment} kill hit the {trigger.Request}: {fate}");
+        }
+
+        var unansweredButAccepted = client.Attempts.Values.Count(a => a.HookId is null && byComment.ContainsKey(a.Comment));
+        output.WriteLine($"{client.Attempts.Values.Count(a => a.HookId is null)} POSTs unanswered, {unansweredButAccepted} of them had been accepted (a retrying client sends those twice: no idempotency key in the API)");
+
+        // Nothing reported sent without MCF: a success carries all of its document's pages and the far end's MCF;
+        // the document served for any record is the upload, intact.
+        var successes = new Dictionary<int, int>();
+        foreach (var record in sent)
+        {
+            var id = record.GetProperty("id").GetString()!;
+            var status = record.GetProperty("status").GetString()!;
+            var document = documents[client.Attempts[record.GetProperty("comment").GetString()!].Document];
+            Assert.True(status != "sending" && status != "scheduled" && status != "converting", $"record {id} not final: {status}");
+            if (status == "success")
+            {
+                Assert.Equal(document.Pages.Count, record.GetProperty("pages").GetInt32());
+                Assert.Contains("MCF", await http.GetStringAsync($"/v3/accounts/self/faxes/{id}/trace", cts.Token), StringComparison.Ordinal);
+                successes[document.Number] = successes.GetValueOrDefault(document.Number) + 1;
+            }
+            else
+            {
+                Assert.True(record.GetProperty("pages").GetInt32() < document.Pages.Count, $"failed record {id} counts all {document.Pages.Count} pages");
+            }
+
+            if (record.TryGetProperty("file", out var file) && file.ValueKind == JsonValueKind.String)
+            {
+                var served = TiffFax.Read(new MemoryStream(await http.GetByteArrayAsync($"/v3/accounts/self/files/{id}?format=tiff", cts.Token)));
+                Assert.True(document.SamePages(served, fromRow: 0), $"record {id} ({status}) serves other pages: {document.Describe(served)}");
+            }
+        }
+
+        var successCount = successes.Values.Sum();
+        Assert.True(successCount > 0, "no fax got through at all");
+
+        // The far end: every received fax is one of the documents (below the header line the sender stamps), so
+        // nothing half-received reached an inbox. Copies per document against successes: see the first test.
+        var inbox = await RecordsAsync(http, "inbox", cts.Token);
+        var received = new Dictionary<int, int>();
+        foreach (var fax in inbox)
+        {
+            var id = fax.GetProperty("id").GetString()!;
+            var pages = TiffFax.Read(new MemoryStream(await http.GetByteArrayAsync($"/v3/accounts/self/files/{id}?format=tiff", cts.Token)));
+            var match = documents.FirstOrDefault(d => d.SamePages(pages, fromRow: PageHeaderLine.BandRows(d.Pages[0].YDpi)));
+            Assert.True(match is not null, $"inbox fax {id} ({pages.Count} pages) is none of the documents sent");
+            received[match.Number] = received.GetValueOrDefault(match.Number) + 1;
+        }
+
+        var missing = documents.Sum(d => Math.Max(0, successes.GetValueOrDefault(d.Number) - received.GetValueOrDefault(d.Number)));
+        var extra = documents.Sum(d => Math.Max(0, received.GetValueOrDefault(d.Number) - successes.GetValueOrDefault(d.Number)));
+        output.WriteLine($"{successCount} sent, {sent.Length - successCount} failed, {inbox.Length} received: {missing} missing, {extra} extra at the far end");
+        Assert.True(extra <= kills, $"{extra} extra copies at the far end for {kills} kills");
+        Assert.True(missing <= kills, $"{missing} faxes reported sent never arrived at the far end ({kills} kills)");
+
+        // Every record's final outcome went out as a fax_sent webhook at least once, one event per job.
+        await Eventually.WaitUntilAsync(
+            () => Task.FromResult(sent.All(r => listener.HasFile("fax_sent", r.GetProperty("id").GetString()!, r.GetProperty("status").GetString()!))),
+            cts.Token);
+        var perJob = listener.Snapshot("fax_sent").GroupBy(d => d.Json.GetProperty("hook").GetProperty("id").GetString()!).ToArray();
+        Assert.Equal(sent.Length, perJob.Length);
+        Assert.All(perJob, g => Assert.Single(g));
+
+        // The stores behind the API, read after the last kill: nothing half-created, every upload intact.
+        runs.Kill(run);
+        var acknowledged = client.Uploads.ToDictionary(u => u.FileId, u => documents[u.Document]);
+        var (orphans, uploadRows) = StoreCheck.Verify(data, acknowledged, documents);
+        output.WriteLine($"{client.Uploads.Count} uploads answered, {uploadRows} upload records, {orphans} stored files without a record (an upload killed between its file and its record)");
+    }
+
+    /// <summary>An outbox entry the API lists always has its open job(s) and belongs to a POST the client made.</summary>
+    private static async Task AssertOutboxWholeAsync(HttpClient http, CrashClient client, CancellationToken cancellationToken)
+    {
+        var records = (await http.GetFromJsonAsync<JsonElement>("/v3/accounts/self/outbox", cancellationToken)).GetProperty("records");
+        foreach (var record in records.EnumerateArray())
+        {
+            var comment = record.GetProperty("comment").GetProperty("text").GetString()!;
+            Assert.True(client.Attempts.ContainsKey(comment), $"outbox entry '{comment}' from no client POST");
+            if (record.GetProperty("to").GetArrayLength() == 0)
+            {
+                // Listed, then its job ended before the jobs were read: it must have left the outbox since.
+                var again = await http.GetAsync($"/v3/accounts/self/outbox/{record.GetProperty("id").GetString()}", cancellationToken);
+                Assert.True(again.StatusCode == HttpStatusCode.NotFound, $"outbox entry '{comment}' without its job: {record}");
+            }
+        }
+    }
+
+    /// <summary>Lets the daemon run for <paramref name="duration"/> unless <paramref name="stop"/> holds first.</summary>
+    private static async Task RunForAsync(TimeSpan duration, Func<bool> stop, CancellationToken cancellationToken)
+    {
+        using var runFor = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        runFor.CancelAfter(duration);
+        try
+        {
+            await Eventually.WaitUntilAsync(() => Task.FromResult(stop()), runFor.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The running time is over.
+        }
+    }
+
+    internal enum KillMoment
+    {
+        UploadBody,
+        UploadSent,
+        PostBody,
+        PostSent,
+        Anytime,
+        Startup,
+    }
+
+    /// <summary>One outbox POST of the client: its own comment, the document, and the job id if it was answered.</summary>
+    internal sealed record PostAttempt(string Comment, int Document, string? HookId);
+
+    internal sealed record AnsweredUpload(string FileId, int Document);
+
+    /// <summary>A distinct bilevel document: 1-3 fine pages with seeded black blocks below the header band.</summary>
+    internal sealed record CrashDocument(int Number, IReadOnlyList<PageRaster> Pages, byte[] Tiff)
+    {
+        public static CrashDocument Make(int number, Random random)
+        {
+            var pages = new List<PageRaster>();
+            var band = PageHeaderLine.BandRows(196);
+            for (var p = random.Next(1, 4); p > 0; p--)
+            {
+                var page = new PageRaster(1728, random.Next(band + 120, band + 240));
+                for (var block = 0; block < 8; block++)
+                {
+                    int x0 = random.Next(0, 1600), y0 = random.Next(band + 4, page.Height - 2), width = random.Next(8, 128), height = random.Next(2, 24);
+                    for (var y = y0; y < Math.Min(y0 + height, page.Height); y++)
+                    {
+                        for (var x = x0; x < x0 + width; x++)
+                        {
+                            page[x, y] = true;
+                        }
+                    }
+                }
+
+                pages.Add(page);
+            }
+
+            using var tiff = new MemoryStream();
+            TiffFax.Write(tiff, pages, FaxCodingOptions.Mmr);
+            return new CrashDocument(number, pages, tiff.ToArray());
+        }
+
+        /// <summary>
+        /// The same pages, compared from <paramref name="fromRow"/> down (the sender stamps a header line above);
+        /// conversion pads each page white to the paper's length.
+        /// </summary>
+        public bool SamePages(IReadOnlyList<TiffFaxPage> other, int fromRow) =>
+            other.Count == Pages.Count && Pages.Zip(other).All(p =>
+                p.First.Width == p.Second.Raster.Width && p.First.Height <= p.Second.Raster.Height
+                && Enumerable.Range(fromRow, p.First.Height - fromRow).All(y => p.First.ReadRow(y).SequenceEqual(p.Second.Raster.ReadRow(y)))
+                && Enumerable.Range(p.First.Height, p.Second.Raster.Height - p.First.Height).All(y => !p.Second.Raster.ReadRow(y).ContainsAnyExcept((byte)0)));
+
+        public string Describe(IReadOnlyList<TiffFaxPage> other) =>
+            $"{other.Count} pages of {string.Join("/", other.Select(p => $"{p.Raster.Width}x{p.Raster.Height}"))} for document {Number}'s {string.Join("/", Pages.Select(p => $"{p.Width}x{p.Height}"))}";
+    }
+
+    /// <summary>
+    /// A kill point inside a request body: the body stops at a seeded byte (mid-body kinds) or at its end, reports
+    /// it, and (mid-body only) waits there until the daemon is dead.
+    /// </summary>
+    internal sealed class KillTrigger(KillMoment moment, double fraction)
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public KillMoment Moment => moment;
+
+        public Task Reached => _reached.Task;
+
+        /// <summary>What the kill hit: the request carrying the trigger and whether it was answered anyway.</summary>
+        public string Request { get; private set; } = "";
+
+        public bool? Answered { get; private set; }
+
+        public bool IsUpload => moment is KillMoment.UploadBody or KillMoment.UploadSent;
+
+        public int StopAt(int length) => moment is KillMoment.UploadBody or KillMoment.PostBody
+            ? Math.Clamp((int)(length * fraction), 1, length - 1)
+            : length;
+
+        public async Task OnReachedAsync()
+        {
+            _reached.TrySetResult();
+            if (moment is KillMoment.UploadBody or KillMoment.PostBody)
+            {
+                await _released.Task;
+            }
+        }
+
+        public void Release() => _released.TrySetResult();
+
+        public void Hit(string request, bool answered) => (Request, Answered) = (request, answered);
+    }
+
+    /// <summary>A request body that may carry a <see cref="KillTrigger"/>; its length is known, so no chunked encoding.</summary>
+    private sealed class TriggeredContent : HttpContent
+    {
+        private readonly byte[] _body;
+        private readonly KillTrigger? _trigger;
+
+        public TriggeredContent(byte[] body, MediaTypeHeaderValue contentType, KillTrigger? trigger)
+        {
+            _body = body;
+            _trigger = trigger;
+            Headers.ContentType = contentType;
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            if (_trigger is null)
+            {
+                await stream.WriteAsync(_body);
+                return;
+            }
+
+            var stop = _trigger.StopAt(_body.Length);
+            await stream.WriteAsync(_body.AsMemory(0, stop));
+            await stream.FlushAsync();
+            await _trigger.OnReachedAsync();
+            await stream.WriteAsync(_body.AsMemory(stop));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _body.Length;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The client: per document, upload then POST; an unanswered request (the daemon died under it) is repeated
+    /// on the next daemon. Any other failure, or a non-201 answer, fails the test.
+    /// </summary>
+    private sealed class CrashClient(DaemonRuns runs, CrashDocument[] documents, string[] numbers)
+    {
+        private readonly ConcurrentDictionary<string, PostAttempt> _attempts = new();
+        private readonly ConcurrentQueue<AnsweredUpload> _uploads = new();
+        private KillTrigger? _uploadTrigger;
+        private KillTrigger? _postTrigger;
+        private int _allowed;
+        private int _accepted;
+        private int _unansweredPosts;
+        private int _unansweredUploads;
+        private int _documentsDone;
+
+        public IReadOnlyDictionary<string, PostAttempt> Attempts => _attempts;
+
+        public IReadOnlyCollection<AnsweredUpload> Uploads => _uploads;
+
+        /// <summary>Lets the client start <paramref name="count"/> more documents.</summary>
+        public void Allow(int count) => Interlocked.Add(ref _allowed, count);
+
+        /// <summary>The next request of the trigger's kind carries it (and one more document may start, so one comes).</summary>
+        public void Arm(KillTrigger trigger)
+        {
+            Allow(1);
+            if (trigger.IsUpload)
+            {
+                Volatile.Write(ref _uploadTrigger, trigger);
+            }
+            else
+            {
+                Volatile.Write(ref _postTrigger, trigger);
+            }
+        }
+
+        public string Describe() =>
+            $"{Volatile.Read(ref _documentsDone)}/{documents.Length} documents, {Volatile.Read(ref _accepted)} POSTs answered, {Volatile.Read(ref _unansweredPosts)} unanswered, {_uploads.Count} uploads answered, {Volatile.Read(ref _unansweredUploads)} unanswered";
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            foreach (var document in documents)
+            {
+                // The killer hands out documents a few per run, so they spread over the whole series of kills.
+                await Eventually.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref _allowed) > document.Number), cancellationToken);
+                var path = await UploadAsync(document, cancellationToken);
+                await PostAsync(document, path, cancellationToken);
+                Interlocked.Increment(ref _documentsDone);
+            }
+        }
+
+        private async Task<string> UploadAsync(CrashDocument document, CancellationToken cancellationToken)
+        {
+            using var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(document.Tiff);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/tiff");
+            form.Add(file, "fax_file", $"document-{document.Number}.tiff");
+            var body = await form.ReadAsByteArrayAsync(cancellationToken);
+            var failedOn = 0;
+            while (true)
+            {
+                var run = await runs.ReadyAsync(failedOn, cancellationToken);
+                var trigger = Interlocked.Exchange(ref _uploadTrigger, null);
+                using var content = new TriggeredContent(body, form.Headers.ContentType!, trigger);
+                var answer = await SendAsync(run, HttpMethod.Post, "/v3/accounts/self/files", content, cancellationToken);
+                trigger?.Hit($"upload of document {document.Number}", answer is not null);
+                if (answer is null)
+                {
+                    Interlocked.Increment(ref _unansweredUploads);
+                    failedOn = run.Generation;
+                    continue;
+                }
+
+                var path = answer.Value.GetProperty("path").GetString()!;
+                Assert.StartsWith("/transient-", path, StringComparison.Ordinal);
+                _uploads.Enqueue(new AnsweredUpload(path["/transient-".Length..], document.Number));
+                return path;
+            }
+        }
+
+        private async Task PostAsync(CrashDocument document, string path, CancellationToken cancellationToken)
+        {
+            var failedOn = 0;
+            for (var attempt = 0; ; attempt++)
+            {
+                var comment = $"document {document.Number} attempt {attempt}";
+                _attempts[comment] = new PostAttempt(comment, document.Number, null);
+                var json = JsonSerializer.SerializeToUtf8Bytes(new { from = numbers[0], to = new[] { numbers[1] }, files = new[] { path }, comment = new { text = comment }, return_ids = true });
+                var run = await runs.ReadyAsync(failedOn, cancellationToken);
+                var trigger = Interlocked.Exchange(ref _postTrigger, null);
+                using var content = new TriggeredContent(json, new MediaTypeHeaderValue("application/json"), trigger);
+                var answer = await SendAsync(run, HttpMethod.Post, "/v3/accounts/self/outbox", content, cancellationToken);
+                trigger?.Hit(comment, answer is not null);
+                if (answer is null)
+                {
+                    Interlocked.Increment(ref _unansweredPosts);
+                    failedOn = run.Generation;
+                    continue;
+                }
+
+                _attempts[comment] = new PostAttempt(comment, document.Number, answer.Value.GetProperty("ids").GetProperty(numbers[1]).GetString()!);
+                Interlocked.Increment(ref _accepted);
+                return;
+            }
+        }
+
+        /// <summary>The 201 answer's JSON, or null when the daemon was killed under the request.</summary>
+        private static async Task<JsonElement?> SendAsync(DaemonRun run, HttpMethod method, string path, HttpContent content, CancellationToken cancellationToken)
+        {
+            HttpResponseMessage response;
+            string text;
+            try
+            {
+                response = await run.Http.SendAsync(new HttpRequestMessage(method, path) { Content = content }, cancellationToken);
+                text = await response.Content.ReadAsStringAsync(cancellationToken);
+            }
+            catch (HttpRequestException) when (run.Killed)
+            {
+                return null;
+            }
+
+            using (response)
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.Created, $"{method} {path} answered {(int)response.StatusCode}: {text}");
+                return JsonDocument.Parse(text).RootElement.Clone();
+            }
+        }
+    }
+
+    /// <summary>One start of the daemon on the shared data folder, and whether the test killed it.</summary>
+    private sealed class DaemonRun(int generation, DaemonProcess daemon, HttpClient http)
+    {
+        private volatile bool _killed;
+
+        public int Generation => generation;
+
+        public DaemonProcess Daemon => daemon;
+
+        public HttpClient Http => http;
+
+        public bool Killed => _killed;
+
+        public void MarkKilled() => _killed = true;
+    }
+
+    /// <summary>The daemon across its restarts: who is up and answering now, and a wait for the next one.</summary>
+    private sealed class DaemonRuns(string data, IReadOnlyDictionary<string, string> environment) : IDisposable
+    {
+        private readonly object _gate = new();
+        private readonly List<DaemonProcess> _processes = [];
+        private readonly List<HttpClient> _clients = [];
+        private string? _token;
+        private int _generation;
+        private DaemonRun? _ready;
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Starts a daemon nobody talks to (for a kill during its start).</summary>
+        public DaemonProcess StartUnwatched()
+        {
+            var daemon = DaemonProcess.Start(data, environment, "--simulate", "2");
+            lock (_gate)
+            {
+                _processes.Add(daemon);
+            }
+
+            return daemon;
+        }
+
+        public async Task<DaemonRun> StartReadyAsync(CancellationToken cancellationToken)
+        {
+            var daemon = StartUnwatched();
+            _token ??= await daemon.Token.WaitAsync(cancellationToken);
+            var http = await ConnectAsync(daemon, _token, cancellationToken);
+            lock (_gate)
+            {
+                _clients.Add(http);
+                var run = new DaemonRun(++_generation, daemon, http);
+                Publish(run);
+                return run;
+            }
+        }
+
+        /// <summary>The running daemon newer than generation <paramref name="after"/>, once it answers.</summary>
+        public async Task<DaemonRun> ReadyAsync(int after, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                Task changed;
+                lock (_gate)
+                {
+                    if (_ready is { } run && run.Generation > after)
+                    {
+                        return run;
+                    }
+
+                    changed = _changed.Task;
+                }
+
+                await changed.WaitAsync(cancellationToken);
+            }
+        }
+
+        /// <summary>SIGKILL, at once (the simulated daemon with TIFF documents has no child processes): no shutdown code runs.</summary>
+        public void Kill(DaemonRun run)
+        {
+            run.MarkKilled();
+            lock (_gate)
+            {
+                if (_ready == run)
+                {
+                    Publish(null);
+                }
+            }
+
+            run.Daemon.KillNow();
+        }
+
+        public void Dispose()
+        {
+            lock (_gate)
+            {
+                _processes.ForEach(p => p.Dispose());
+                _clients.ForEach(c => c.Dispose());
+            }
+        }
+
+        private void Publish(DaemonRun? run)
+        {
+            _ready = run;
+            var changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed.TrySetResult();
+        }
+    }
+
+    /// <summary>The database and files folder after the last kill, read-only.</summary>
+    private static class StoreCheck
+    {
+        /// <summary>Returns how many stored files have no record, and how many upload records there are.</summary>
+        public static (int Orphans, int UploadRows) Verify(string data, IReadOnlyDictionary<string, CrashDocument> acknowledged, CrashDocument[] documents)
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(data, "faxgw.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            long Count(string sql)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                return (long)command.ExecuteScalar()!;
+            }
+
+            const string Final = "('sent', 'failed', 'cancelled')";
+            Assert.Equal(0, Count("SELECT COUNT(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.outbox_id = o.id)"));
+            Assert.Equal(0, Count("SELECT COUNT(*) FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = j.outbox_id)"));
+            Assert.Equal(0, Count($"SELECT COUNT(*) FROM jobs WHERE state NOT IN {Final}"));
+            Assert.Equal(0, Count($"SELECT COUNT(*) FROM outbox o WHERE open_jobs <> (SELECT COUNT(*) FROM jobs j WHERE j.outbox_id = o.id AND j.state NOT IN {Final})"));
+            Assert.Equal(0, Count("SELECT COUNT(*) FROM jobs j WHERE j.state IN ('sent', 'failed') AND (SELECT COUNT(*) FROM faxes f WHERE f.job_id = j.id) <> 1"));
+            Assert.Equal(0, Count("SELECT COUNT(*) FROM faxes f WHERE f.direction = 'outgoing' AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = f.job_id)"));
+
+            var files = Path.Combine(data, "files");
+            var recorded = new HashSet<string>(StringComparer.Ordinal);
+            var uploadRows = 0;
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT id, kind, relative_path, size FROM files";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var (id, kind, relative, size) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3));
+                    var full = Path.Combine(files, relative);
+                    recorded.Add(Path.GetFullPath(full));
+                    Assert.True(File.Exists(full), $"file record {id} ({kind}) without its file");
+                    var bytes = File.ReadAllBytes(full);
+                    Assert.True(bytes.Length == size, $"file {id} ({kind}) holds {bytes.Length} of its {size} bytes");
+                    if (kind == "upload")
+                    {
+                        uploadRows++;
+                        Assert.True(documents.Any(d => d.Tiff.AsSpan().SequenceEqual(bytes)), $"upload {id} is none of the documents uploaded");
+                    }
+                    else
+                    {
+                        Assert.NotEmpty(TiffFax.Read(new MemoryStream(bytes)));
+                    }
+                }
+            }
+
+            foreach (var (fileId, document) in acknowledged)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT relative_path FROM files WHERE id = $id AND kind = 'upload'";
+                command.Parameters.AddWithValue("$id", fileId);
+                var relative = command.ExecuteScalar() as string;
+                Assert.True(relative is not null, $"answered upload {fileId} has no record");
+                Assert.True(File.ReadAllBytes(Path.Combine(files, relative)).AsSpan().SequenceEqual(document.Tiff), $"answered upload {fileId} is not what was uploaded");
+            }
+
+            var orphans = Directory.EnumerateFiles(files, "*", SearchOption.AllDirectories)
+                .Count(f => Path.GetFileName(Path.GetDirectoryName(f)) != "tmp" && !recorded.Contains(Path.GetFullPath(f)));
+            return (orphans, uploadRows);
+        }
+    }
+
     private static async Task<HttpClient> ConnectAsync(DaemonProcess daemon, string token, CancellationToken cancellationToken)
     {
         var http = new HttpClient { BaseAddress = daemon.BaseAddress };
@@ -230,5 +880,12 @@ internal static class WebhookListenerSnapshots
             return json.GetProperty("hook").GetProperty("id").GetString() == hookId
                 && json.GetProperty("data").GetProperty("status").GetString() == status;
         });
-}
 
+    /// <summary>A delivery of the event for the fax record (<c>data.file</c> is its id + ".tiff") carrying the given status.</summary>
+    public static bool HasFile(this WebhookListener listener, string eventName, string faxId, string status) =>
+        listener.Snapshot(eventName).Any(d =>
+        {
+            var data = d.Json.GetProperty("data");
+            return data.GetProperty("file").GetString() == faxId + ".tiff" && data.GetProperty("status").GetString() == status;
+        });
+}
