@@ -25,6 +25,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICallbackQueue, SqliteCallbackQueue>();
         services.AddSingleton<FileContentStore>();
         services.AddSingleton<IFileContentStore>(sp => sp.GetRequiredService<FileContentStore>());
+        services.AddSingleton<Core.Inbound.IReceiveSpool, FileReceiveSpool>();
         return services;
     }
 }

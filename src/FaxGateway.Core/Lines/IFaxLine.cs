@@ -25,7 +25,10 @@ public interface IFaxLine : IAsyncDisposable
     /// </summary>
     Task<IncomingCall> WaitForCallAsync(CancellationToken cancellationToken);
 
-    /// <summary>Answers <paramref name="call"/> and receives the fax into <see cref="ReceiveTarget.TiffPath"/>.</summary>
+    /// <summary>
+    /// Answers <paramref name="call"/> and receives the fax into <see cref="ReceiveTarget.TiffPath"/> (and each page,
+    /// before it is confirmed, into <see cref="ReceiveTarget.PageDirectory"/> when set).
+    /// </summary>
     Task<FaxReceiveResult> ReceiveAsync(IncomingCall call, ReceiveTarget target, CancellationToken cancellationToken);
 
     /// <summary>Refuses <paramref name="call"/> (lets it ring out or goes off hook and hangs up at once).</summary>
@@ -138,6 +141,13 @@ public sealed record ReceiveTarget
 
     /// <summary>Our CSI.</summary>
     public required string LocalIdent { get; init; }
+
+    /// <summary>
+    /// The call's receive spool folder, when the daemon keeps one: the line writes each page it is about to confirm
+    /// here (<see cref="Inbound.ReceivedPageFiles.Write"/>) BEFORE the confirmation (MCF) goes to the sender, and does
+    /// not confirm a page it could not write. A daemon stopped after that loses no confirmed page.
+    /// </summary>
+    public string? PageDirectory { get; init; }
 }
 
 /// <summary>What the line returns after receiving.</summary>

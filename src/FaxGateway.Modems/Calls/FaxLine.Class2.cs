@@ -63,7 +63,7 @@ public sealed partial class FaxLine
         }
     }
 
-    private async Task<FaxCallReport> ReceiveClass2Async(CancellationToken cancellationToken)
+    private async Task<FaxCallReport> ReceiveClass2Async(Func<ReceivedFaxPage, bool>? keepPage, CancellationToken cancellationToken)
     {
         var modem = Class2Driver;
         var started = Time.GetUtcNow();
@@ -78,7 +78,8 @@ public sealed partial class FaxLine
                 return Report(FaxDirection.Receive, answer.Outcome, answer.ResultText, null, [], null, started);
             }
 
-            var sink = new FaxPageReceiver(Options.CopyQuality);
+            // The modem sends the post-page response on our next +FDR: a kept page is kept before its MCF.
+            var sink = new FaxPageReceiver(Options.CopyQuality) { KeepPage = keepPage };
             sink.PageReceived += page => PageReceived?.Invoke(page);
             while (true)
             {

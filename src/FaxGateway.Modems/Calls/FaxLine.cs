@@ -106,14 +106,21 @@ public sealed partial class FaxLine : IAsyncDisposable
     }
 
     /// <summary>Answers the ringing line now and receives. Pages are reported by <see cref="PageReceived"/> and in the report.</summary>
-    public async Task<FaxCallReport> ReceiveAsync(CancellationToken cancellationToken)
+    public Task<FaxCallReport> ReceiveAsync(CancellationToken cancellationToken) => ReceiveAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Answers the ringing line now and receives. <paramref name="keepPage"/> is called with each page judged good,
+    /// before its confirmation (MCF) goes to the sender, to store it durably; when it returns false the page is
+    /// treated as bad (RTN): a page the sender is told we have must be one we kept.
+    /// </summary>
+    public async Task<FaxCallReport> ReceiveAsync(Func<ReceivedFaxPage, bool>? keepPage, CancellationToken cancellationToken)
     {
         await _oneCall.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return Class == FaxCallClass.Class1
-                ? await ReceiveClass1Async(cancellationToken).ConfigureAwait(false)
-                : await ReceiveClass2Async(cancellationToken).ConfigureAwait(false);
+                ? await ReceiveClass1Async(keepPage, cancellationToken).ConfigureAwait(false)
+                : await ReceiveClass2Async(keepPage, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -219,7 +226,7 @@ public sealed partial class FaxLine : IAsyncDisposable
         return await RunClass1Async(FaxDirection.Send, modem, session, dial.ResultText, null, started, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<FaxCallReport> ReceiveClass1Async(CancellationToken cancellationToken)
+    private async Task<FaxCallReport> ReceiveClass1Async(Func<ReceivedFaxPage, bool>? keepPage, CancellationToken cancellationToken)
     {
         var modem = Class1Driver;
         var started = Time.GetUtcNow();
@@ -239,7 +246,7 @@ public sealed partial class FaxLine : IAsyncDisposable
             return Report(FaxDirection.Receive, answer.Outcome, answer.ResultText, null, [], null, started);
         }
 
-        var sink = NewSink();
+        var sink = NewSink(keepPage);
         var session = new T30Session(SessionOptions(modem, CallRole.Answerer, null, sink), Time, _logger);
         return await RunClass1Async(FaxDirection.Receive, modem, session, answer.ResultText, sink, started, cancellationToken).ConfigureAwait(false);
     }
@@ -279,9 +286,9 @@ public sealed partial class FaxLine : IAsyncDisposable
         return Report(direction, CallOutcome.Connected, connectText, result, sink?.Pages ?? [], fault, started);
     }
 
-    private FaxPageReceiver NewSink()
+    private FaxPageReceiver NewSink(Func<ReceivedFaxPage, bool>? keepPage)
     {
-        var sink = new FaxPageReceiver(Options.CopyQuality);
+        var sink = new FaxPageReceiver(Options.CopyQuality) { KeepPage = keepPage };
         sink.PageReceived += page => PageReceived?.Invoke(page);
         return sink;
     }

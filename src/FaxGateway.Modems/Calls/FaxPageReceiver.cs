@@ -45,6 +45,12 @@ public sealed class FaxPageReceiver : IFaxPageSink, IFaxRowSink
     /// <summary>Every page received so far, accepted or not.</summary>
     public IReadOnlyList<ReceivedFaxPage> Pages => _pages;
 
+    /// <summary>
+    /// Called with each page judged good, before the verdict goes back to the engine (and so before the sender gets
+    /// MCF): stores the page durably. False (or an I/O error) turns the verdict to bad: never confirm a page we lost.
+    /// </summary>
+    public Func<ReceivedFaxPage, bool>? KeepPage { get; init; }
+
     /// <summary>Raised after each page with its verdict.</summary>
     public event Action<ReceivedFaxPage>? PageReceived;
 
@@ -123,10 +129,41 @@ public sealed class FaxPageReceiver : IFaxPageSink, IFaxRowSink
         var yDpi = PageScaler.LinesPerInch(FaxPageSource.ToImaging(_mode.Resolution));
         var pixels = _rows.AsSpan(0, _rowCount * _stride).ToArray();
         var page = new ReceivedFaxPage(_pageIndex, new PageRaster(_width, _rowCount, pixels, PageScaler.FaxXDpi, yDpi), _mode, report, quality, _codingError);
+        if (page.Accepted && !Kept(page, out var whyNot))
+        {
+            page = page with { Quality = CopyQuality.Bad, CodingError = whyNot };
+            quality = CopyQuality.Bad;
+        }
+
         _pages.Add(page);
         _mode = null;
         PageReceived?.Invoke(page);
         return new PageVerdict(quality, report.BadRows);
+    }
+
+    private bool Kept(ReceivedFaxPage page, out string? whyNot)
+    {
+        whyNot = null;
+        if (KeepPage is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            if (KeepPage(page))
+            {
+                return true;
+            }
+
+            whyNot = "the page could not be stored";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            whyNot = "the page could not be stored: " + e.Message;
+        }
+
+        return false;
     }
 
     /// <inheritdoc />

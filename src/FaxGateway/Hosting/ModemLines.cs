@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Lines;
 using FaxGateway.Core.Metrics;
 using FaxGateway.Core.Model;
@@ -127,13 +128,22 @@ internal sealed class ModemFaxLine(
         StartCall();
         recorder.Begin($"receive session {target.SessionId} on line {LineId} from {call?.CallerNumber}");
         FaxCallReport report;
+        var kept = 0;
         try
         {
-            report = await line.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            report = await line.ReceiveAsync(target.PageDirectory is null ? null : KeepPage, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await SaveTraceAsync(target.SessionId).ConfigureAwait(false);
+        }
+
+        // Runs on the call's own flow between the end of the page and its MCF (a few ms for an MMR page and an fsync,
+        // well inside T.30's 3 s response budget).
+        bool KeepPage(ReceivedFaxPage page)
+        {
+            ReceivedPageFiles.Write(target.PageDirectory!, ++kept, stream => TiffFax.Write(stream, [page.Page], FaxCodingOptions.Mmr));
+            return true;
         }
 
         var accepted = report.ReceivedPages.Where(p => p.Accepted).Select(p => p.Page).ToArray();

@@ -31,7 +31,7 @@ public sealed class Class2CallTests
         Class2 = new Class2Settings { Dialect = dialect, Capabilities = "1,5,0,2,1,0,0,0" },
     };
 
-    private sealed class Lines : IAsyncDisposable
+    internal sealed class Lines : IAsyncDisposable
     {
         private readonly VirtualPstn _pstn;
 
@@ -62,7 +62,7 @@ public sealed class Class2CallTests
 
         public string ReceiverNumber { get; }
 
-        public async Task<(FaxCallReport Sent, FaxCallReport Received)> TransferAsync(IReadOnlyList<PageRaster> pages, CancellationToken cancellationToken)
+        public async Task<(FaxCallReport Sent, FaxCallReport Received)> TransferAsync(IReadOnlyList<PageRaster> pages, CancellationToken cancellationToken, Func<ReceivedFaxPage, bool>? keepPage = null)
         {
             await Sender.InitializeAsync(cancellationToken);
             await Receiver.InitializeAsync(cancellationToken);
@@ -70,7 +70,7 @@ public sealed class Class2CallTests
                 async () =>
                 {
                     await Receiver.WaitForRingAsync(1, cancellationToken);
-                    return await Receiver.ReceiveAsync(cancellationToken);
+                    return await Receiver.ReceiveAsync(keepPage, cancellationToken);
                 },
                 cancellationToken);
             var sent = await Sender.SendAsync(ReceiverNumber, pages, cancellationToken);

@@ -53,13 +53,13 @@ internal sealed class SimulatedLines : IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="pages"/> from the first line to the second, which answers on the first ring.</summary>
-    public async Task<(FaxCallReport Sent, FaxCallReport Received)> TransferAsync(IReadOnlyList<PageRaster> pages, CancellationToken cancellationToken)
+    public async Task<(FaxCallReport Sent, FaxCallReport Received)> TransferAsync(IReadOnlyList<PageRaster> pages, CancellationToken cancellationToken, Func<ReceivedFaxPage, bool>? keepPage = null)
     {
         var receive = Task.Run(
             async () =>
             {
                 await Receiver.WaitForRingAsync(1, cancellationToken);
-                return await Receiver.ReceiveAsync(cancellationToken);
+                return await Receiver.ReceiveAsync(keepPage, cancellationToken);
             },
             cancellationToken);
         var sent = await Sender.SendAsync(ReceiverModem.Number, pages, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Lines;
 using FaxGateway.Core.Model;
 using FaxGateway.Imaging;
@@ -19,6 +20,9 @@ internal sealed class ScriptedFaxLine(string lineId) : IFaxLine
     public int RejectedCalls { get; private set; }
     public bool ProbeAnswers { get; set; } = true;
     public int ReceivePages { get; set; } = 1;
+
+    /// <summary>When set, the call ends with this exception after its pages were kept in the spool (a daemon stopping mid-call).</summary>
+    public Exception? ReceiveFailsWith { get; set; }
 
     public static readonly DateTimeOffset Start = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
 
@@ -53,6 +57,17 @@ internal sealed class ScriptedFaxLine(string lineId) : IFaxLine
 
     public Task<FaxReceiveResult> ReceiveAsync(IncomingCall call, ReceiveTarget target, CancellationToken cancellationToken)
     {
+        // As a real line does: each page into the spool before it is confirmed, then the whole file at the end.
+        for (var page = 1; page <= ReceivePages && target.PageDirectory is not null; page++)
+        {
+            ReceivedPageFiles.Write(target.PageDirectory, page, stream => TiffFax.Write(stream, [new PageRaster(1728, 100)], FaxCodingOptions.Mmr));
+        }
+
+        if (ReceiveFailsWith is not null)
+        {
+            return Task.FromException<FaxReceiveResult>(ReceiveFailsWith);
+        }
+
         if (ReceivePages > 0)
         {
             TiffFax.Write(target.TiffPath, Enumerable.Range(0, ReceivePages).Select(_ => new PageRaster(1728, 100)), FaxCodingOptions.Mmr);
