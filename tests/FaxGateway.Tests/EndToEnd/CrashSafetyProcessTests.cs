@@ -26,6 +26,9 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
     private const int Documents = 30;
     private const int DocumentsPerRun = 2;
 
+    /// <summary>A destination no simulated line has: the call gets NO CARRIER.</summary>
+    private const string Unreachable = "+41445550199";
+
     // Short retry delays and polls so the whole run, kills included, stays well inside CI's budget.
     private static readonly Dictionary<string, string> Environment = new()
     {
@@ -193,11 +196,14 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
     {
         using var temp = new TempFolder();
         var data = Path.Combine(temp.Path, "data");
+        // Seeded; FAXGW_TEST_CRASH_SEED explores other seeds by hand.
         var random = new Random(int.TryParse(System.Environment.GetEnvironmentVariable("FAXGW_TEST_CRASH_SEED"), out var seed) ? seed : 2207);
         var documents = Enumerable.Range(0, Documents).Select(n => CrashDocument.Make(n, random)).ToArray();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(200));
         using var listener = new WebhookListener();
-        using var runs = new DaemonRuns(data, Environment);
+        // The unreachable destination's NO CARRIER counts against the sending line; a line taken out of service
+        // would wait a minute for its probe, so this test lets it fail as often as it likes.
+        using var runs = new DaemonRuns(data, new Dictionary<string, string>(Environment) { ["FAXGW_Lines__MaxConsecutiveFailures"] = "1000" });
 
         var run = await runs.StartReadyAsync(cts.Token);
         var numbers = await LineNumbersAsync(run.Daemon, cts.Token);
@@ -263,23 +269,29 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
             cts.Token);
         output.WriteLine($"{kills} kills, client: {client.Describe()}");
 
-        // Exactly once per POST attempt: an answered one has one sent record (and its id names it), an unanswered
-        // one at most one; no record belongs to anything else.
+        // Exactly once per POST attempt: an answered one has one sent record per destination (and the id it
+        // answered names it); an unanswered one has none or one per destination, never some of them; no record
+        // belongs to anything else.
         var sent = await RecordsAsync(http, "sent", cts.Token);
         var byComment = sent.GroupBy(f => f.GetProperty("comment").GetString()!).ToDictionary(g => g.Key, g => g.ToArray());
         Assert.All(byComment.Keys, c => Assert.True(client.Attempts.ContainsKey(c), $"a sent record for '{c}', which no client sent"));
         foreach (var attempt in client.Attempts.Values)
         {
             var records = byComment.GetValueOrDefault(attempt.Comment) ?? [];
-            if (attempt.HookId is { } hookId)
+            var perDestination = records.GroupBy(r => r.GetProperty("to").GetString()!).ToDictionary(g => g.Key, g => g.ToArray());
+            if (attempt.HookIds is { } hookIds)
             {
-                Assert.True(records.Length == 1, $"'{attempt.Comment}' was accepted ({hookId}) but has {records.Length} sent records");
-                var byHook = await http.GetFromJsonAsync<JsonElement>($"/v3/accounts/self/faxes/{hookId}", cts.Token);
-                Assert.Equal(records[0].GetProperty("id").GetString(), byHook.GetProperty("id").GetString());
+                Assert.True(records.Length == attempt.To.Count, $"'{attempt.Comment}' was accepted for {attempt.To.Count} destinations but has {records.Length} sent records");
+                foreach (var (destination, hookId) in hookIds)
+                {
+                    Assert.True(perDestination.TryGetValue(destination, out var one) && one.Length == 1, $"'{attempt.Comment}' to {destination} ({hookId}) has no single sent record");
+                    var byHook = await http.GetFromJsonAsync<JsonElement>($"/v3/accounts/self/faxes/{hookId}", cts.Token);
+                    Assert.Equal(one[0].GetProperty("id").GetString(), byHook.GetProperty("id").GetString());
+                }
             }
             else
             {
-                Assert.True(records.Length <= 1, $"unanswered '{attempt.Comment}' has {records.Length} sent records");
+                Assert.True(records.Length == 0 || (records.Length == attempt.To.Count && attempt.To.All(perDestination.ContainsKey)), $"unanswered '{attempt.Comment}' has {records.Length} sent records for {attempt.To.Count} destinations");
             }
         }
 
@@ -289,8 +301,8 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
             output.WriteLine($"{trigger.Moment} kill hit the {trigger.Request}: {fate}");
         }
 
-        var unansweredButAccepted = client.Attempts.Values.Count(a => a.HookId is null && byComment.ContainsKey(a.Comment));
-        output.WriteLine($"{client.Attempts.Values.Count(a => a.HookId is null)} POSTs unanswered, {unansweredButAccepted} of them had been accepted (a retrying client sends those twice: no idempotency key in the API)");
+        var unansweredButAccepted = client.Attempts.Values.Count(a => a.HookIds is null && byComment.ContainsKey(a.Comment));
+        output.WriteLine($"{client.Attempts.Values.Count(a => a.HookIds is null)} POSTs unanswered, {unansweredButAccepted} of them had been accepted (a retrying client sends those twice: no idempotency key in the API)");
 
         // Nothing reported sent without MCF: a success carries all of its document's pages and the far end's MCF;
         // the document served for any record is the upload, intact.
@@ -301,7 +313,11 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
             var status = record.GetProperty("status").GetString()!;
             var document = documents[client.Attempts[record.GetProperty("comment").GetString()!].Document];
             Assert.True(status != "sending" && status != "scheduled" && status != "converting", $"record {id} not final: {status}");
-            if (status == "success")
+            if (record.GetProperty("to").GetString() == Unreachable)
+            {
+                Assert.True(status != "success" && record.GetProperty("pages").GetInt32() == 0, $"record {id} to a number nobody answers: {status}, {record.GetProperty("pages")} pages");
+            }
+            else if (status == "success")
             {
                 Assert.Equal(document.Pages.Count, record.GetProperty("pages").GetInt32());
                 Assert.Contains("MCF", await http.GetStringAsync($"/v3/accounts/self/faxes/{id}/trace", cts.Token), StringComparison.Ordinal);
@@ -366,14 +382,15 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
         output.WriteLine($"{client.Uploads.Count} uploads answered, {uploadRows} upload records, {orphans} stored files without a record (a kill between a file's rename into place and its record's commit: a leak, never served)");
     }
 
-    /// <summary>An outbox entry the API lists always has its open job(s) and belongs to a POST the client made.</summary>
+    /// <summary>An outbox entry the API lists always has its open job(s), to the POST's destinations, and belongs to a POST the client made.</summary>
     private static async Task AssertOutboxWholeAsync(HttpClient http, CrashClient client, CancellationToken cancellationToken)
     {
         var records = (await http.GetFromJsonAsync<JsonElement>("/v3/accounts/self/outbox", cancellationToken)).GetProperty("records");
         foreach (var record in records.EnumerateArray())
         {
             var comment = record.GetProperty("comment").GetProperty("text").GetString()!;
-            Assert.True(client.Attempts.ContainsKey(comment), $"outbox entry '{comment}' from no client POST");
+            Assert.True(client.Attempts.TryGetValue(comment, out var attempt), $"outbox entry '{comment}' from no client POST");
+            Assert.All(record.GetProperty("to").EnumerateArray(), to => Assert.Contains(to.GetString(), attempt.To));
             if (record.GetProperty("to").GetArrayLength() == 0)
             {
                 // Listed, then its job ended before the jobs were read: it must have left the outbox since.
@@ -408,8 +425,8 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
         Startup,
     }
 
-    /// <summary>One outbox POST of the client: its own comment, the document, and the job id if it was answered.</summary>
-    internal sealed record PostAttempt(string Comment, int Document, string? HookId);
+    /// <summary>One outbox POST of the client: its own comment, the document, its destinations, and the job ids if it was answered.</summary>
+    internal sealed record PostAttempt(string Comment, int Document, IReadOnlyList<string> To, IReadOnlyDictionary<string, string>? HookIds);
 
     internal sealed record AnsweredUpload(string FileId, int Document);
 
@@ -617,8 +634,18 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
             for (var attempt = 0; ; attempt++)
             {
                 var comment = $"document {document.Number} attempt {attempt}";
-                _attempts[comment] = new PostAttempt(comment, document.Number, null);
-                var json = JsonSerializer.SerializeToUtf8Bytes(new { from = numbers[0], to = new[] { numbers[1] }, files = new[] { path }, comment = new { text = comment }, return_ids = true });
+
+                // Every third document also goes to a number nobody answers, tried once: an outbox entry of two jobs,
+                // one of which fails, and (retry count 1) a job a kill interrupts ends failed instead of retrying.
+                string[] to = document.Number % 3 == 2 ? [numbers[1], Unreachable] : [numbers[1]];
+                _attempts[comment] = new PostAttempt(comment, document.Number, to, null);
+                var payload = new Dictionary<string, object> { ["from"] = numbers[0], ["to"] = to, ["files"] = new[] { path }, ["comment"] = new { text = comment }, ["return_ids"] = true };
+                if (to.Length > 1)
+                {
+                    payload["options"] = new { retry = new { count = 1, delay = 0 } };
+                }
+
+                var json = JsonSerializer.SerializeToUtf8Bytes(payload);
                 var run = await runs.ReadyAsync(failedOn, cancellationToken);
                 var trigger = Interlocked.Exchange(ref _postTrigger, null);
                 using var content = new TriggeredContent(json, new MediaTypeHeaderValue("application/json"), trigger);
@@ -631,7 +658,8 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
                     continue;
                 }
 
-                _attempts[comment] = new PostAttempt(comment, document.Number, answer.Value.GetProperty("ids").GetProperty(numbers[1]).GetString()!);
+                var ids = answer.Value.GetProperty("ids");
+                _attempts[comment] = new PostAttempt(comment, document.Number, to, to.ToDictionary(n => n, n => ids.GetProperty(n).GetString()!));
                 Interlocked.Increment(ref _accepted);
                 return;
             }
