@@ -67,7 +67,7 @@ public sealed partial class InboundService(
 
             // Stopping or failing mid-call: the pages already confirmed to the sender are committed now; if even that
             // fails they stay in the spool for the next start.
-            await CommitInterruptedAsync(spooled, e.Message).ConfigureAwait(false);
+            await CommitInterruptedAsync(answer, call, spooled, e.Message).ConfigureAwait(false);
             throw;
         }
 
@@ -121,7 +121,7 @@ public sealed partial class InboundService(
         {
             try
             {
-                if (await RecoverAsync(leftover, "daemon stopped during the call", cancellationToken).ConfigureAwait(false))
+                if (await RecoverAsync(leftover, "daemon stopped during the call", cancellationToken).ConfigureAwait(false) is not null)
                 {
                     added++;
                 }
@@ -136,34 +136,56 @@ public sealed partial class InboundService(
         return added;
     }
 
-    private async Task CommitInterruptedAsync(SpooledCall spooled, string reason)
+    private async Task CommitInterruptedAsync(InboundDecision.Answer answer, IncomingCall call, SpooledCall spooled, string reason)
     {
+        FaxRecord? record = null;
+        var pages = spool.PageFiles(spooled.SessionId);
         try
         {
-            var pages = spool.PageFiles(spooled.SessionId);
-            await RecoverAsync(new SpooledCallLeftover(spooled, null, pages, pages.Count > 0 ? time.GetUtcNow() : null), "call interrupted: " + reason, CancellationToken.None).ConfigureAwait(false);
+            record = await RecoverAsync(new SpooledCallLeftover(spooled, null, pages, pages.Count > 0 ? time.GetUtcNow() : null), "call interrupted: " + reason, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogRecoveryFailed(logger, spooled.SessionId, e);
         }
+
+        // Observers (the Twilio face) learn that the call ended, so nothing waits for it; their failure must not
+        // hide the call's own exception, which the caller rethrows.
+        var now = time.GetUtcNow();
+        var result = new FaxReceiveResult
+        {
+            Failure = FailureKind.Interrupted,
+            PagesReceived = record?.Pages ?? 0,
+            HangupReason = "call interrupted: " + reason,
+            StartedAt = spooled.AnsweredAt,
+            Duration = now - spooled.AnsweredAt,
+        };
+        try
+        {
+            await NotifyAsync(answer, call, result, record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogObserverFailed(logger, spooled.SessionId, e);
+        }
     }
 
-    private async Task<bool> RecoverAsync(SpooledCallLeftover leftover, string reason, CancellationToken cancellationToken)
+    /// <summary>Commits a leftover call; null when there was nothing to add (already committed, or no page kept).</summary>
+    private async Task<FaxRecord?> RecoverAsync(SpooledCallLeftover leftover, string reason, CancellationToken cancellationToken)
     {
         var spooled = leftover.Call;
         if (await faxes.GetAsync(spooled.AccountId, spooled.FaxId, cancellationToken).ConfigureAwait(false) is not null)
         {
             // Committed just before the stop; only its spool folder was left.
             spool.Remove(spooled.SessionId);
-            return false;
+            return null;
         }
 
         if (leftover.PageFiles.Count == 0)
         {
             spool.Remove(spooled.SessionId);
             LogNothingReceived(logger, spooled.LineId, FailureKind.Interrupted, reason);
-            return false;
+            return null;
         }
 
         var end = leftover.End ?? new SpooledCallEnd
@@ -179,7 +201,7 @@ public sealed partial class InboundService(
         var record = await CommitAsync(spooled, end with { PagesReceived = pages }, temporary, cancellationToken).ConfigureAwait(false);
         spool.Remove(spooled.SessionId);
         LogRecovered(logger, record.Id, spooled.LineId, pages);
-        return true;
+        return record;
     }
 
     /// <summary>Joins one-page spool files into one TIFF-F document; returns its page count.</summary>
@@ -289,6 +311,9 @@ public sealed partial class InboundService(
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Received call {SessionId} could not be committed from the receive spool; it stays there for the next start")]
     private static partial void LogRecoveryFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "An inbound call observer failed after call {SessionId} was interrupted")]
+    private static partial void LogObserverFailed(ILogger logger, string sessionId, Exception exception);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Call on line {LineId} ended without pages ({Failure}): {Reason}")]
     private static partial void LogNothingReceived(ILogger logger, string lineId, FailureKind failure, string reason);

@@ -204,29 +204,58 @@ public sealed partial class JobService(
 
         var now = time.GetUtcNow();
         var attempt = new AttemptRecord { Failure = FailureKind.None, FailureText = "cancelled", At = now };
-        var batch = new JobCompletionBatch([.. open.Select(j => new JobCompletion(j, JobState.Cancelled, attempt, null))], []);
+
+        // A cancelled job keeps the count of pages its earlier calls got confirmed.
+        var batch = new JobCompletionBatch([.. open.Select(j => new JobCompletion(j, JobState.Cancelled, attempt with { PagesConfirmed = j.PagesConfirmed }, null))], []);
 
         // A job claimed between the read and this write makes the compare-and-set fail: it is sending now.
         return await jobs.CompleteAsync(batch, cancellationToken).ConfigureAwait(false) ? CancelOutcome.Cancelled : CancelOutcome.Busy;
     }
 
-    /// <summary>Applies the outcome of one call of <paramref name="job"/> (state <see cref="JobState.Sending"/>).</summary>
+    /// <summary>
+    /// The document page (1-based) the next call of <paramref name="job"/> starts at: the first page the far end
+    /// has not confirmed with MCF when <see cref="QueueOptions.ResumeAtFirstUnconfirmedPage"/> is on, else page 1.
+    /// </summary>
+    public int FirstPageFor(FaxJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+
+        // Never past the last page: a job whose every page is confirmed is sent, not dialled again, but a
+        // count left by a run with the option off must not make a call with nothing to send.
+        return _options.ResumeAtFirstUnconfirmedPage && job.PageCount > 0 ? Math.Clamp(job.PagesConfirmed + 1, 1, job.PageCount) : 1;
+    }
+
+    /// <summary>
+    /// Applies the outcome of one call of <paramref name="job"/> (state <see cref="JobState.Sending"/>), which
+    /// started at <see cref="FirstPageFor"/>. The job's confirmed count is the run of leading document pages
+    /// confirmed by MCF: with resuming on, the pages confirmed before this call plus those this call
+    /// confirmed without a gap; the job is sent when that run covers the document.
+    /// </summary>
     public async Task<JobState> RecordAttemptAsync(FaxJob job, FaxSendResult result, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(result);
         var now = time.GetUtcNow();
-        var confirmed = result.PagesConfirmed;
-        if (result.AllPagesConfirmed(job.PageCount))
+        var firstPage = FirstPageFor(job);
+        var confirmed = firstPage - 1 + result.ConfirmedRun(firstPage);
+
+        // Resuming, the MCFs of earlier calls count: every page confirmed is sent, even if this call then ended
+        // badly (there is nothing left to send). Without it, one call has to confirm the whole document cleanly.
+        var sent = _options.ResumeAtFirstUnconfirmedPage
+            ? job.PageCount > 0 && confirmed >= job.PageCount
+            : result.AllPagesConfirmed(job.PageCount);
+        if (sent)
         {
-            var done = new AttemptRecord { Failure = FailureKind.None, PagesConfirmed = confirmed, RemoteIdent = result.RemoteIdent, At = now };
+            var done = new AttemptRecord { Failure = FailureKind.None, PagesConfirmed = job.PageCount, RemoteIdent = result.RemoteIdent, At = now };
             await CompleteAsync(job, JobState.Sent, done, result.StartedAt, result.Duration, cancellationToken).ConfigureAwait(false);
-            LogSent(logger, job.Id, job.LineId ?? "", confirmed);
+            LogSent(logger, job.Id, job.LineId ?? "", job.PageCount);
             metrics?.JobSent(now - job.CreatedAt);
             return JobState.Sent;
         }
 
         // A call that "completed" without confirming every page is not a success, whatever the modem said.
         var failure = result.Failure != FailureKind.None ? result.Failure
-            : confirmed > 0 ? FailureKind.PartialPages : FailureKind.ProtocolError;
+            : result.PagesConfirmed > 0 ? FailureKind.PartialPages : FailureKind.ProtocolError;
         var attempt = new AttemptRecord
         {
             Failure = failure,
@@ -241,6 +270,15 @@ public sealed partial class JobService(
     /// <summary>Retries the job per policy, or ends it as failed.</summary>
     public async Task<JobState> FailOrRetryAsync(FaxJob job, AttemptRecord attempt, DateTimeOffset startedAt, TimeSpan duration, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(attempt);
+        if (_options.ResumeAtFirstUnconfirmedPage && attempt.PagesConfirmed < job.PagesConfirmed)
+        {
+            // Pages confirmed in earlier calls stay confirmed whatever this one did (busy, interrupted by a
+            // crash or a shutdown, no document): the next call resumes after them, the final record counts them.
+            attempt = attempt with { PagesConfirmed = job.PagesConfirmed };
+        }
+
         var decision = _retry.Decide(job, attempt.Failure, attempt.At);
         if (decision.Retry)
         {
@@ -304,7 +342,9 @@ public sealed partial class JobService(
 
     /// <summary>
     /// Crash recovery at start: jobs a stopped daemon left on a line did not get a confirmed result, so
-    /// they are treated as an interrupted call (retried, never reported sent); conversions restart.
+    /// they are treated as an interrupted call (retried, never reported sent); conversions restart. The pages
+    /// confirmed by calls before the crash stay confirmed; those of the interrupted call were never recorded,
+    /// so they are sent again (we cannot know which the far end has).
     /// </summary>
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
@@ -387,7 +427,7 @@ public sealed partial class JobService(
         return (new JobCompletion(job, finalState, attempt, record), callbacks);
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Job {JobId} sent on line {LineId}: {Pages} pages confirmed")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Job {JobId} sent on line {LineId}: all {Pages} pages confirmed")]
     private static partial void LogSent(ILogger logger, string jobId, string lineId, int pages);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Job {JobId} failed ({Failure}), retry at {NotBefore}")]

@@ -38,6 +38,13 @@ public sealed class QueueOptions
     /// <summary>Priority of FAX.PLUS jobs; Twilio jobs may use another.</summary>
     public int DefaultPriority { get; set; }
 
+    /// <summary>
+    /// A retried job starts at the first page the far end has not confirmed with MCF (HylaFAX's behaviour),
+    /// so the recipient does not get the confirmed pages twice; the header line keeps the document's page
+    /// numbers. False: every call sends the whole document again.
+    /// </summary>
+    public bool ResumeAtFirstUnconfirmedPage { get; set; } = true;
+
     public RetryRule Busy { get; set; } = new() { Tries = 5, Delay = TimeSpan.FromMinutes(3) };
     public RetryRule NoAnswer { get; set; } = new() { Tries = 3, Delay = TimeSpan.FromMinutes(5) };
     public RetryRule NoCarrier { get; set; } = new() { Tries = 3, Delay = TimeSpan.FromMinutes(5) };

@@ -68,7 +68,20 @@ public sealed record OutboundFax
 
     /// <summary>Absolute path of the multi-page TIFF-F file to transmit, page 1 first.</summary>
     public required string TiffPath { get; init; }
+
+    /// <summary>Pages of the whole document (the header line's "of N"), whichever of them this call sends.</summary>
     public required int PageCount { get; init; }
+
+    /// <summary>
+    /// The document page (1-based) this call starts at: a retried job resumes after the pages the far end
+    /// already confirmed with MCF in earlier calls (as HylaFAX does), so the recipient does not get them twice.
+    /// The line sends pages <see cref="FirstPage"/>..<see cref="PageCount"/>, stamps their header with these
+    /// document page numbers, and reports their outcomes under the same numbers.
+    /// </summary>
+    public int FirstPage { get; init; } = 1;
+
+    /// <summary>Pages this call is to send.</summary>
+    public int PagesToSend => Math.Max(0, PageCount - FirstPage + 1);
 }
 
 /// <summary>What the far end said about one page after its post-page message.</summary>
@@ -102,7 +115,10 @@ public sealed record FaxSendResult
     /// <summary><see cref="FailureKind.None"/> when the call completed normally (which still may not confirm every page).</summary>
     public required FailureKind Failure { get; init; }
 
-    /// <summary>One entry per page of the document, in order.</summary>
+    /// <summary>
+    /// One entry per page the call was to send (<see cref="OutboundFax.FirstPage"/> to the last), in order,
+    /// numbered as pages of the whole document.
+    /// </summary>
     public required IReadOnlyList<PageOutcome> Pages { get; init; }
 
     /// <summary>The far end's CSI, trimmed; empty if it sent none.</summary>
@@ -113,11 +129,32 @@ public sealed record FaxSendResult
     public required DateTimeOffset StartedAt { get; init; }
     public required TimeSpan Duration { get; init; }
 
+    /// <summary>Pages of this call confirmed by MCF, wherever they are.</summary>
     public int PagesConfirmed => Pages.Count(p => p.Confirmation == PageConfirmation.Mcf);
 
+    /// <summary>
+    /// How many pages from <paramref name="firstPage"/> on were confirmed by MCF without a gap: only those
+    /// are done. A page confirmed after a rejected (RTN) or unanswered one is not, since a resumed call
+    /// must start at the first page the far end does not have.
+    /// </summary>
+    public int ConfirmedRun(int firstPage)
+    {
+        var run = 0;
+        while (Pages.Any(p => p.PageNumber == firstPage + run && p.Confirmation == PageConfirmation.Mcf))
+        {
+            run++;
+        }
+
+        return run;
+    }
+
     /// <summary>Sent means: the call ended cleanly and every page was confirmed by MCF.</summary>
-    public bool AllPagesConfirmed(int pageCount) =>
-        Failure == FailureKind.None && pageCount > 0 && Pages.Count == pageCount && Pages.All(p => p.Confirmation == PageConfirmation.Mcf);
+    public bool AllPagesConfirmed(int pageCount) => AllPagesConfirmed(pageCount, 1);
+
+    /// <summary>The call ended cleanly and every page from <paramref name="firstPage"/> to <paramref name="pageCount"/> was confirmed by MCF.</summary>
+    public bool AllPagesConfirmed(int pageCount, int firstPage) =>
+        Failure == FailureKind.None && pageCount > 0 && firstPage >= 1 && firstPage <= pageCount
+        && Pages.Count == pageCount - firstPage + 1 && ConfirmedRun(firstPage) == pageCount - firstPage + 1;
 }
 
 /// <summary>An incoming call seen by a line (RING plus caller id, if the line delivers it).</summary>

@@ -100,8 +100,14 @@ public sealed partial class LineWorker(IFaxLine line, FaxLineDescriptor descript
             LocalIdent = job.From == JobService.NoNumber ? descriptor.Number : job.From,
             TiffPath = context.Store.GetFullPath(document.RelativePath),
             PageCount = job.PageCount,
+            FirstPage = context.JobService.FirstPageFor(job),
         };
         LogDialling(context.Logger, LineId, job.Id, job.Attempts);
+        if (fax.FirstPage > 1)
+        {
+            LogResuming(context.Logger, job.Id, fax.FirstPage, fax.PageCount);
+        }
+
         FaxSendResult result;
         using var callLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         callLimit.CancelAfter(context.LineOptions.MaxCallDuration);
@@ -129,7 +135,7 @@ public sealed partial class LineWorker(IFaxLine line, FaxLineDescriptor descript
             };
         }
 
-        await _health.RecordCallAsync(result.AllPagesConfirmed(job.PageCount) ? FailureKind.None : EffectiveFailure(result), CancellationToken.None).ConfigureAwait(false);
+        await _health.RecordCallAsync(result.AllPagesConfirmed(fax.PageCount, fax.FirstPage) ? FailureKind.None : EffectiveFailure(result), CancellationToken.None).ConfigureAwait(false);
         await context.JobService.RecordAttemptAsync(job, result, CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -207,6 +213,9 @@ public sealed partial class LineWorker(IFaxLine line, FaxLineDescriptor descript
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Line {LineId} dialling for job {JobId} (attempt {Attempt})")]
     private static partial void LogDialling(ILogger logger, string lineId, string jobId, int attempt);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Job {JobId} resumes at page {FirstPage} of {Pages}: the pages before it were confirmed in earlier calls")]
+    private static partial void LogResuming(ILogger logger, string jobId, int firstPage, int pages);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Line {LineId} error")]
     private static partial void LogLineError(ILogger logger, string lineId, Exception exception);

@@ -18,6 +18,15 @@ public sealed record PageHeaderFields
     public string RecipientNumber { get; init; } = "";
 
     public string JobId { get; init; } = "";
+
+    /// <summary>
+    /// The document page number of the first page stamped: a retried fax that resumes at page 3 still says
+    /// "page 3 of 3", as the recipient already has pages 1 and 2.
+    /// </summary>
+    public int FirstPage { get; init; } = 1;
+
+    /// <summary>Pages of the whole document ({pages}); 0: the pages stamped, counted from <see cref="FirstPage"/>.</summary>
+    public int DocumentPages { get; init; }
 }
 
 /// <summary>
@@ -58,14 +67,24 @@ public sealed class PageHeaderLine
     /// <summary>The header text for one page, columns joined by '|' (as the format divides them).</summary>
     public string Format(PageHeaderFields fields, int page, int pages) => Format(fields, page, pages, _time.GetUtcNow());
 
-    /// <summary>Whites out the top band of every page and draws its header; one timestamp for the whole send.</summary>
+    /// <summary>
+    /// Whites out the top band of every page and draws its header; one timestamp for the whole send. The pages
+    /// are numbered from <see cref="PageHeaderFields.FirstPage"/> of <see cref="PageHeaderFields.DocumentPages"/>.
+    /// </summary>
     public void Stamp(IReadOnlyList<PageRaster> pages, PageHeaderFields fields)
     {
         ArgumentNullException.ThrowIfNull(pages);
+        ArgumentNullException.ThrowIfNull(fields);
+        if (fields.FirstPage < 1 || fields.DocumentPages < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fields), $"FirstPage must be at least 1 and DocumentPages not negative (were {fields.FirstPage}, {fields.DocumentPages}).");
+        }
+
+        var total = fields.DocumentPages > 0 ? fields.DocumentPages : fields.FirstPage - 1 + pages.Count;
         var now = _time.GetUtcNow();
         for (var i = 0; i < pages.Count; i++)
         {
-            StampPage(pages[i], Format(fields, i + 1, pages.Count, now));
+            StampPage(pages[i], Format(fields, fields.FirstPage + i, total, now));
         }
     }
 

@@ -90,9 +90,14 @@ internal static class DocCommand
             var target = parse.GetValue(output)!;
             try
             {
-                using var tiff = File.OpenRead(source.FullName);
-                using var pdf = File.Create(target.FullName);
-                ReceivedFax.TiffToPdf(tiff, pdf, Path.GetFileNameWithoutExtension(source.Name));
+                // Built in memory, written only when whole: a TIFF that cannot be read leaves no half PDF behind.
+                using var pdf = new MemoryStream();
+                using (var tiff = File.OpenRead(source.FullName))
+                {
+                    ReceivedFax.TiffToPdf(tiff, pdf, Path.GetFileNameWithoutExtension(source.Name));
+                }
+
+                File.WriteAllBytes(target.FullName, pdf.ToArray());
                 parse.InvocationConfiguration.Output.WriteLine($"{source.Name} -> {target.Name}");
                 return 0;
             }

@@ -77,7 +77,19 @@ internal static class RunCommand
                     await output.WriteLineAsync($"faxgw: {reason}").ConfigureAwait(false);
                 }
 
-                await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await host.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+                {
+                    // Another daemon (or anything else) on the port: say so, not a stack trace.
+                    await error.WriteLineAsync($"faxgw run: cannot listen: {e.Message} Choose another with --urls.").ConfigureAwait(false);
+                    await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    return 2;
+                }
+
+                await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 return 0;
             }
         });

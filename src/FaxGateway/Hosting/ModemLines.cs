@@ -56,7 +56,14 @@ internal sealed class ModemFaxLine(
         IReadOnlyList<PageRaster> pages;
         try
         {
-            pages = [.. TiffFax.Read(fax.TiffPath).Select(p => p.Raster)];
+            // A resumed job sends only the pages from FirstPage on: the far end confirmed the others in earlier calls.
+            var document = TiffFax.Read(fax.TiffPath);
+            if (fax.FirstPage < 1 || fax.FirstPage > document.Count)
+            {
+                throw new InvalidDataException($"the document has {document.Count} page(s), the call was to start at page {fax.FirstPage}");
+            }
+
+            pages = [.. document.Skip(fax.FirstPage - 1).Select(p => p.Raster)];
         }
         catch (Exception e) when (e is FaxCodingException or IOException or InvalidDataException)
         {
@@ -64,17 +71,23 @@ internal sealed class ModemFaxLine(
             return new FaxSendResult
             {
                 Failure = FailureKind.ProtocolError,
-                Pages = [.. Enumerable.Range(1, Math.Max(fax.PageCount, 1)).Select(n => new CorePageOutcome(n, PageConfirmation.NotSent))],
+                Pages = [.. Enumerable.Range(fax.FirstPage, Math.Max(fax.PagesToSend, 1)).Select(n => new CorePageOutcome(n, PageConfirmation.NotSent))],
                 HangupReason = "stored document unreadable: " + e.Message,
                 StartedAt = started,
                 Duration = time.GetUtcNow() - started,
             };
         }
 
-        header.Stamp(pages, new PageHeaderFields { SenderNumber = fax.LocalIdent, RecipientNumber = fax.Destination, JobId = fax.JobId });
+        // The header keeps the document's page numbers: resumed at page 3 of 3, the page says "3 of 3".
+        header.Stamp(pages, new PageHeaderFields
+        {
+            SenderNumber = fax.LocalIdent, RecipientNumber = fax.Destination, JobId = fax.JobId,
+            FirstPage = fax.FirstPage, DocumentPages = Math.Max(fax.PageCount, fax.FirstPage - 1 + pages.Count),
+        });
         using var busy = activity.InCall(LineId);
         StartCall();
-        recorder.Begin($"send job {fax.JobId} session {fax.SessionId}: {pages.Count} page(s) to {fax.Destination} on line {LineId}");
+        var range = fax.FirstPage == 1 ? "" : $" (pages {fax.FirstPage}-{fax.FirstPage - 1 + pages.Count} of {fax.PageCount}, resumed)";
+        recorder.Begin($"send job {fax.JobId} session {fax.SessionId}: {pages.Count} page(s){range} to {fax.Destination} on line {LineId}");
         FaxCallReport report;
         try
         {
@@ -85,7 +98,7 @@ internal sealed class ModemFaxLine(
             await SaveTraceAsync(fax.SessionId).ConfigureAwait(false);
         }
 
-        var outcomes = PageOutcomes(report, pages.Count);
+        var outcomes = PageOutcomes(report, pages.Count, fax.FirstPage);
         var failure = SendFailure(report, outcomes);
         Record(report, "send", failure);
         return new FaxSendResult
@@ -265,16 +278,19 @@ internal sealed class ModemFaxLine(
     internal static string Dialable(string number) =>
         new([.. number.Where(c => char.IsAsciiDigit(c) || c is ',' or '*' or '#' or 'W' or 'w')]);
 
-    /// <summary>One outcome per page of the document; the last attempt at a page decides.</summary>
-    internal static IReadOnlyList<CorePageOutcome> PageOutcomes(FaxCallReport report, int pageCount)
+    /// <summary>
+    /// One outcome per page sent in the call, numbered as pages of the document (the call's page index 0 is
+    /// document page <paramref name="firstPage"/>); the last attempt at a page decides.
+    /// </summary>
+    internal static IReadOnlyList<CorePageOutcome> PageOutcomes(FaxCallReport report, int pageCount, int firstPage = 1)
     {
         var outcomes = new CorePageOutcome[pageCount];
         for (var i = 0; i < pageCount; i++)
         {
             var last = report.Pages.LastOrDefault(p => p.PageIndex == i);
             outcomes[i] = last is null
-                ? new CorePageOutcome(i + 1, PageConfirmation.NotSent)
-                : new CorePageOutcome(i + 1, Confirmation(last.Outcome), last.Rate.BitsPerSecond);
+                ? new CorePageOutcome(firstPage + i, PageConfirmation.NotSent)
+                : new CorePageOutcome(firstPage + i, Confirmation(last.Outcome), last.Rate.BitsPerSecond);
         }
 
         return outcomes;

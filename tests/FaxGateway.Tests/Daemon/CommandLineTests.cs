@@ -89,4 +89,20 @@ public sealed class CommandLineTests
         Assert.Equal(2, exit);
         Assert.Contains("does not exist", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_on_a_port_that_is_taken_says_so_and_exits_instead_of_a_stack_trace()
+    {
+        using var occupant = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((System.Net.IPEndPoint)occupant.LocalEndpoint).Port;
+        var data = Path.Combine(Path.GetTempPath(), "faxgw-cli-" + Guid.NewGuid().ToString("N"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var (exit, _, error) = await RunAsync("run", "--data", data, "--urls", $"http://127.0.0.1:{port}").WaitAsync(timeout.Token);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"faxgw run: cannot listen: Failed to bind to address http://127.0.0.1:{port}: address already in use.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
 }

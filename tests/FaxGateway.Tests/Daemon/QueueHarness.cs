@@ -23,7 +23,7 @@ internal sealed class QueueHarness : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public QueueHarness(string? dataDirectory = null, FakeTimeProvider? time = null)
+    public QueueHarness(string? dataDirectory = null, FakeTimeProvider? time = null, Action<QueueOptions>? queue = null)
     {
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "faxgw-queue-" + Guid.NewGuid().ToString("N"));
         Time = time ?? new FakeTimeProvider(ScriptedFaxLine.Start);
@@ -34,6 +34,11 @@ internal sealed class QueueHarness : IAsyncDisposable
         services.AddFaxGatewayCore();
         services.AddDocumentsLayer();
         services.AddFaxPlusApi();
+        if (queue is not null)
+        {
+            services.Configure(queue);
+        }
+
         _services = services.BuildServiceProvider();
     }
 

@@ -108,6 +108,33 @@ public sealed class ReceiveSpoolTests : IAsyncLifetime
         Assert.Empty(Directory.EnumerateFileSystemEntries(SpoolRoot));
     }
 
+    private sealed class Observer : IInboundCallObserver
+    {
+        public List<(FaxReceiveResult Result, FaxRecord? Record)> Ended { get; } = [];
+
+        public Task OnCallEndedAsync(InboundDecision.Answer answer, IncomingCall call, FaxReceiveResult result, FaxRecord? record, CancellationToken cancellationToken)
+        {
+            Ended.Add((result, record));
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Observers_learn_that_an_interrupted_call_ended_with_the_record_of_its_kept_pages()
+    {
+        var observer = new Observer();
+        var inbound = ActivatorUtilities.CreateInstance<InboundService>(_q.Services, (IEnumerable<IInboundCallObserver>)[observer]);
+        var line = new ScriptedFaxLine("line1") { ReceivePages = 1, ReceiveFailsWith = new IOException("modem vanished") };
+
+        await Assert.ThrowsAsync<IOException>(() => inbound.HandleAsync(line, new FaxLineDescriptor("line1", _q.Number), Call(), CancellationToken.None));
+
+        var (result, record) = Assert.Single(observer.Ended);
+        Assert.Equal(FailureKind.Interrupted, result.Failure);
+        Assert.Equal(1, result.PagesReceived);
+        Assert.Contains("modem vanished", result.HangupReason, StringComparison.Ordinal);
+        Assert.Equal(Assert.Single(await _q.FaxesAsync(FaxCategory.Inbox)).Id, record!.Id);
+    }
+
     [Fact]
     public async Task Pages_confirmed_before_a_kill_mid_call_are_in_the_inbox_after_the_restart_exactly_once()
     {

@@ -28,15 +28,31 @@ internal sealed class ScriptedFaxLine(string lineId) : IFaxLine
 
     public void Script(Func<OutboundFax, FaxSendResult> outcome) => _sends.Enqueue(outcome);
 
-    /// <summary>Every page confirmed by MCF.</summary>
-    public void ScriptSuccess() => Script(f => Result(FailureKind.None, f.PageCount, f.PageCount));
+    /// <summary>Every page the call was to send confirmed by MCF.</summary>
+    public void ScriptSuccess() => Script(f => Result(FailureKind.None, f.PageCount, f.PagesToSend, firstPage: f.FirstPage));
 
-    public void ScriptFailure(FailureKind failure, int confirmed = 0) => Script(f => Result(failure, f.PageCount, confirmed));
+    /// <summary>The call ends with <paramref name="failure"/> after the first <paramref name="confirmed"/> pages it sent were confirmed.</summary>
+    public void ScriptFailure(FailureKind failure, int confirmed = 0) => Script(f => Result(failure, f.PageCount, confirmed, firstPage: f.FirstPage));
 
-    public static FaxSendResult Result(FailureKind failure, int pageCount, int confirmed, PageConfirmation after = PageConfirmation.NotSent) => new()
+    /// <summary>The far end's answer to each page the call sends, from <see cref="OutboundFax.FirstPage"/> on; pages beyond them are not sent.</summary>
+    public void ScriptPages(FailureKind failure, params PageConfirmation[] answers) => Script(f => new FaxSendResult
     {
         Failure = failure,
-        Pages = [.. Enumerable.Range(1, pageCount).Select(n => new PageOutcome(n, n <= confirmed ? PageConfirmation.Mcf : after))],
+        Pages = [.. Enumerable.Range(f.FirstPage, f.PagesToSend).Select(n => new PageOutcome(n, n - f.FirstPage < answers.Length ? answers[n - f.FirstPage] : PageConfirmation.NotSent))],
+        RemoteIdent = "+41 44 555 0000",
+        HangupReason = failure.ToString(),
+        StartedAt = Start,
+        Duration = TimeSpan.FromSeconds(30),
+    });
+
+    /// <summary>
+    /// A call that was to send pages <paramref name="firstPage"/>..<paramref name="pageCount"/> of the document: the
+    /// first <paramref name="confirmed"/> of them confirmed by MCF, the rest answered with <paramref name="after"/>.
+    /// </summary>
+    public static FaxSendResult Result(FailureKind failure, int pageCount, int confirmed, PageConfirmation after = PageConfirmation.NotSent, int firstPage = 1) => new()
+    {
+        Failure = failure,
+        Pages = [.. Enumerable.Range(firstPage, Math.Max(0, pageCount - firstPage + 1)).Select(n => new PageOutcome(n, n - firstPage < confirmed ? PageConfirmation.Mcf : after))],
         RemoteIdent = "+41 44 555 0000",
         HangupReason = failure.ToString(),
         StartedAt = Start,
