@@ -182,14 +182,15 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
 
     /// <summary>
     /// Kills that land inside requests, not only between calls: a client task uploads a distinct 1-3 page document
-    /// and POSTs it to the outbox, one after the other (paced by the fax_sent webhooks so the run spreads over
-    /// the kills), while a killer task SIGKILLs the daemon at seeded moments: half-way through an upload's or a
-    /// POST's body (the request body stops at a seeded byte until the process is dead), right after an upload's or
-    /// a POST's body was sent (the daemon is reading, storing, committing or answering), at a seeded random time,
-    /// or during the next start (after the bootstrap, while the hosted services start and recover). An unanswered
-    /// request is retried the way a client would; the FAX.PLUS API has no idempotency key, so each POST attempt
-    /// carries its own comment and is judged alone: answered 201 means exactly one sent record, unanswered means
-    /// at most one, and nothing is ever half-created.
+    /// and POSTs it to the outbox (every third one also to a number nobody answers), one after the other, a few
+    /// documents per daemon run, while a killer task SIGKILLs the daemon at seeded moments: half-way through an
+    /// upload's or a POST's body (the body stops at a seeded byte until the process is dead), right after an
+    /// upload's or a POST's body was sent (the daemon is reading, storing, committing or answering), while a
+    /// fax_sent webhook waits for its answer (it must come again), at a seeded random time, or during the next
+    /// start (after the bootstrap, while the hosted services start and recover). An unanswered request is retried
+    /// the way a client would; the FAX.PLUS API has no idempotency key, so each POST attempt carries its own
+    /// comment and is judged alone: answered 201 means exactly one sent record per destination, unanswered means
+    /// none or one per destination, and nothing is ever half-created.
     /// </summary>
     [Fact]
     public async Task Sigkills_inside_uploads_posts_and_restarts_lose_no_accepted_fax_and_half_create_nothing()
@@ -217,14 +218,18 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
         KillMoment[] moments = [.. Enum.GetValues<KillMoment>().SelectMany(m => new[] { m, m }).OrderBy(_ => random.Next())];
         var kills = 0;
         var triggers = new List<KillTrigger>();
+        var heldDeliveries = new List<string>();
         foreach (var moment in moments)
         {
             run = await runs.ReadyAsync(run.Generation - 1, cts.Token);
-            client.Allow(DocumentsPerRun);
+            var inRequest = moment is KillMoment.UploadBody or KillMoment.UploadSent or KillMoment.PostBody or KillMoment.PostSent;
+
+            // Two documents per run; arming a request kill lets one of them start, so the client lasts all series.
+            client.Allow(inRequest ? DocumentsPerRun - 1 : DocumentsPerRun);
             await RunForAsync(TimeSpan.FromMilliseconds(random.Next(300, 1500)), () => clientTask.IsCompleted, cts.Token);
             Assert.False(run.Daemon.HasExited, run.Daemon.Output);
             var landed = moment.ToString();
-            if (moment is KillMoment.UploadBody or KillMoment.UploadSent or KillMoment.PostBody or KillMoment.PostSent)
+            if (inRequest)
             {
                 var trigger = new KillTrigger(moment, random.NextDouble());
                 triggers.Add(trigger);
@@ -237,6 +242,30 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
 
                 runs.Kill(run);
                 trigger.Release();
+            }
+            else if (moment == KillMoment.WebhookDelivery)
+            {
+                // A fax_sent delivery arrives and its answer is held: the kill lands before the daemon hears 200.
+                var arrived = new TaskCompletionSource<WebhookListener.Delivery>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Func<WebhookListener.Delivery, Task> hold = async d =>
+                {
+                    arrived.TrySetResult(d);
+                    await answer.Task;
+                };
+                listener.HoldNext(hold);
+                await RunForAsync(TimeSpan.FromSeconds(20), () => arrived.Task.IsCompleted, cts.Token);
+                if (!listener.CancelHold(hold) && arrived.Task.IsCompleted)
+                {
+                    heldDeliveries.Add((await arrived.Task).DeliveryId);
+                }
+                else
+                {
+                    landed = "any (no delivery came)";
+                }
+
+                runs.Kill(run);
+                answer.TrySetResult();
             }
             else
             {
@@ -379,6 +408,10 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
         Assert.Equal(sent.Length, perJob.Length);
         Assert.All(perJob, g => Assert.Single(g));
 
+        // A delivery whose answer a kill cut off was not taken as delivered: it came again after the restart.
+        output.WriteLine($"{heldDeliveries.Count} fax_sent deliveries cut off by a kill before their answer");
+        Assert.All(heldDeliveries, id => Assert.True(listener.Arrivals(id) >= 2, $"delivery {id}, cut off by a kill before its answer, never came again"));
+
         // The stores behind the API, read after the last kill: nothing half-created, every upload intact.
         runs.Kill(run);
         var acknowledged = client.Uploads.ToDictionary(u => u.FileId, u => documents[u.Document]);
@@ -425,6 +458,7 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
         UploadSent,
         PostBody,
         PostSent,
+        WebhookDelivery,
         Anytime,
         Startup,
     }
