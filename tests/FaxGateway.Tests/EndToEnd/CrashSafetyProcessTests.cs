@@ -223,6 +223,17 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
         {
             run = await runs.ReadyAsync(run.Generation - 1, cts.Token);
             var inRequest = moment is KillMoment.UploadBody or KillMoment.UploadSent or KillMoment.PostBody or KillMoment.PostSent;
+            var arrived = new TaskCompletionSource<WebhookListener.Delivery>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Func<WebhookListener.Delivery, Task> hold = async d =>
+            {
+                arrived.TrySetResult(d);
+                await answer.Task;
+            };
+            if (moment == KillMoment.WebhookDelivery)
+            {
+                listener.HoldNext(hold);
+            }
 
             // Two documents per run; arming a request kill lets one of them start, so the client lasts all series.
             client.Allow(inRequest ? DocumentsPerRun - 1 : DocumentsPerRun);
@@ -245,15 +256,8 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
             }
             else if (moment == KillMoment.WebhookDelivery)
             {
-                // A fax_sent delivery arrives and its answer is held: the kill lands before the daemon hears 200.
-                var arrived = new TaskCompletionSource<WebhookListener.Delivery>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Func<WebhookListener.Delivery, Task> hold = async d =>
-                {
-                    arrived.TrySetResult(d);
-                    await answer.Task;
-                };
-                listener.HoldNext(hold);
+                // The next fax_sent delivery (held since the run began, so this run's documents bring one) waits for
+                // its answer: the kill lands before the daemon hears 200.
                 await RunForAsync(TimeSpan.FromSeconds(20), () => arrived.Task.IsCompleted, cts.Token);
                 if (!listener.CancelHold(hold) && arrived.Task.IsCompleted)
                 {
