@@ -15,6 +15,19 @@ public sealed class CallbackSignal
 }
 
 /// <summary>
+/// A face's own way to send some of its outbox deliveries (Twilio's <c>&lt;Receive action&gt;</c>: redirects re-signed
+/// per hop, the number pair's cookies, credentials from the URL). Retries and persistence stay with the outbox.
+/// </summary>
+public interface ICallbackTransport
+{
+    /// <summary>Whether this transport sends <paramref name="delivery"/> (by its <see cref="CallbackDelivery.Source"/>).</summary>
+    bool Handles(CallbackDelivery delivery);
+
+    /// <summary>Sends the delivery once; null when the receiver answered 2xx, else why not (the outbox retries it).</summary>
+    Task<string?> SendAsync(CallbackDelivery delivery, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// Sends the persistent callback outbox (FAX.PLUS webhooks and any other face's callbacks): any 2xx is
 /// delivered; anything else is retried with exponential back-off (first delay doubled per attempt, capped)
 /// until the attempt budget is spent. Rows survive restarts, so delivery is at least once.
@@ -27,11 +40,13 @@ public sealed partial class CallbackDeliveryService(
     IOptions<ApiOptions> options,
     TimeProvider time,
     ILogger<CallbackDeliveryService> logger,
-    Core.Metrics.FaxMetrics? metrics = null) : BackgroundService
+    Core.Metrics.FaxMetrics? metrics = null,
+    IEnumerable<ICallbackTransport>? transports = null) : BackgroundService
 {
     public const string HttpClientName = "faxgw.callbacks";
 
     private readonly ApiOptions _options = options.Value;
+    private readonly ICallbackTransport[] _transports = [.. transports ?? []];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -91,26 +106,19 @@ public sealed partial class CallbackDeliveryService(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.CallbackTimeout);
-            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url);
-            var content = new ByteArrayContent(delivery.Body);
-            content.Headers.ContentType = MediaTypeHeaderValue.Parse(delivery.ContentType);
-            request.Content = content;
-            foreach (var (name, value) in delivery.Headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-
-            var client = httpClients.CreateClient(HttpClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
+            var transport = Array.Find(_transports, t => t.Handles(delivery));
+            var failure = transport is null
+                ? await SendAsync(delivery, timeout.Token).ConfigureAwait(false)
+                : await transport.SendAsync(delivery, timeout.Token).ConfigureAwait(false);
+            if (failure is null)
             {
                 await queue.MarkDeliveredAsync(delivery.Id, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-                LogDelivered(logger, delivery.Source, delivery.Id, (int)response.StatusCode);
+                LogDelivered(logger, delivery.Source, delivery.Id);
                 metrics?.Delivery(KindLabel(delivery.Source), "delivered", time.GetElapsedTime(started));
                 return;
             }
 
-            error = $"HTTP {(int)response.StatusCode}";
+            error = failure;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -131,8 +139,37 @@ public sealed partial class CallbackDeliveryService(
         LogFailed(logger, delivery.Source, delivery.Id, attempts, error, next);
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Callback {Source} {DeliveryId} delivered: HTTP {Status}")]
-    private static partial void LogDelivered(ILogger logger, string source, string deliveryId, int status);
+    /// <summary>The plain sender: the stored URL, body and headers; null on a 2xx answer, else the status.</summary>
+    private async Task<string?> SendAsync(CallbackDelivery delivery, CancellationToken cancellationToken)
+    {
+        // Userinfo and a fragment never go on the wire; a GET carries the form in the query instead of a body.
+        var url = delivery.Url.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
+        var get = delivery.Method == CallbackMethods.Get;
+        if (get && delivery.Body.Length > 0)
+        {
+            url += (delivery.Url.Query.Length > 0 ? "&" : "?") + System.Text.Encoding.UTF8.GetString(delivery.Body);
+        }
+
+        using var request = new HttpRequestMessage(get ? HttpMethod.Get : HttpMethod.Post, new Uri(url));
+        if (!get)
+        {
+            var content = new ByteArrayContent(delivery.Body);
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse(delivery.ContentType);
+            request.Content = content;
+        }
+
+        foreach (var (name, value) in delivery.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        var client = httpClients.CreateClient(HttpClientName);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Callback {Source} {DeliveryId} delivered")]
+    private static partial void LogDelivered(ILogger logger, string source, string deliveryId);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Callback {Source} {DeliveryId} attempt {Attempt} failed ({Error}); next attempt {Next}")]
     private static partial void LogFailed(ILogger logger, string source, string deliveryId, int attempt, string error, DateTimeOffset? next);

@@ -285,8 +285,9 @@ public sealed partial class TwilioFaxService(
     }
 
     /// <summary>
-    /// Start-up recovery: a fax left <c>processing</c> without a queue link by a stopped daemon is linked to its job
-    /// when the submit had happened (found by its upload among the account's open outbox entries), otherwise fetched again.
+    /// Start-up recovery: a fax left <c>processing</c> without a queue link by a stopped daemon is linked to its job when
+    /// the submit had happened (found by its upload among the account's open outbox entries); otherwise it stays
+    /// <c>processing</c> (its callback was sent) and the next pass goes on from the fetched upload, or fetches it again.
     /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
@@ -297,75 +298,69 @@ public sealed partial class TwilioFaxService(
                 continue;
             }
 
-            OutboxEntry? entry = null;
-            if (fax.MediaFileId is not null)
+            if (await FindSubmittedJobAsync(fax, cancellationToken).ConfigureAwait(false) is { } job)
             {
-                var open = await jobs.ListOutboxAsync(fax.AccountId, cancellationToken).ConfigureAwait(false);
-                entry = open.FirstOrDefault(e => e.Origin == JobOrigin.Twilio && e.FileIds.Contains(fax.MediaFileId));
+                await twilio.UpdateFaxAsync(Linked(fax, job), fax.Status, [], cancellationToken).ConfigureAwait(false);
             }
-
-            var job = entry is null ? null : (await jobs.ListJobsAsync(entry.Id, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-            var recovered = job is null
-                ? fax with { Status = TwilioFaxStatus.Queued, MediaFileId = null, MediaSid = null, DateUpdated = time.GetUtcNow() }
-                : fax with { JobId = job.Id, OutboxId = job.OutboxId, DateUpdated = time.GetUtcNow() };
-            await twilio.UpdateFaxAsync(recovered, fax.Status, [], cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>The queue job a fax's fetched upload was submitted as, when the link was not stored (a stop in between).</summary>
+    private async Task<FaxJob?> FindSubmittedJobAsync(TwilioFax fax, CancellationToken cancellationToken)
+    {
+        if (fax.MediaFileId is null)
+        {
+            return null;
+        }
+
+        var open = await jobs.ListOutboxAsync(fax.AccountId, cancellationToken).ConfigureAwait(false);
+        var entry = open.FirstOrDefault(e => e.Origin == JobOrigin.Twilio && e.FileIds.Contains(fax.MediaFileId));
+        return entry is null ? null : (await jobs.ListJobsAsync(entry.Id, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    private TwilioFax Linked(TwilioFax fax, FaxJob job) => fax with
+    {
+        JobId = job.Id,
+        OutboxId = job.OutboxId,
+        MediaSid = fax.StoreMedia ? fax.MediaSid ?? TwilioFax.NewMediaSid() : null,
+        DateUpdated = time.GetUtcNow(),
+    };
+
     private async Task<int> SubmitAsync(TwilioFax fax, TwilioAccount account, CancellationToken cancellationToken)
     {
-        if (fax.Status != TwilioFaxStatus.Queued)
-        {
-            return 0;
-        }
-
         var now = time.GetUtcNow();
-        var processing = fax with { Status = TwilioFaxStatus.Processing, DateUpdated = now };
-        if (!await StoreAsync(processing, fax.Status, Callbacks(processing, account, now, fax.Status), cancellationToken).ConfigureAwait(false))
+        TwilioFax processing;
+        if (fax.Status == TwilioFaxStatus.Queued)
+        {
+            processing = fax with { Status = TwilioFaxStatus.Processing, DateUpdated = now };
+            if (!await StoreAsync(processing, fax.Status, Callbacks(processing, account, now, fax.Status), cancellationToken).ConfigureAwait(false))
+            {
+                return 0;
+            }
+        }
+        else if (fax.Status == TwilioFaxStatus.Processing)
+        {
+            // Left processing off the queue by a stopped daemon (or a pass that failed): its processing callback went
+            // out already, so it goes on from where it stopped without another one.
+            if (await FindSubmittedJobAsync(fax, cancellationToken).ConfigureAwait(false) is { } submittedJob)
+            {
+                await twilio.UpdateFaxAsync(Linked(fax, submittedJob), fax.Status, [], cancellationToken).ConfigureAwait(false);
+                return 1;
+            }
+
+            processing = fax;
+        }
+        else
         {
             return 0;
         }
 
-        string? fileId = null;
-        string? relativePath = null;
+        var fileId = processing.MediaFileId;
         try
         {
-            var temporary = store.CreateTemporaryPath("part");
-            FetchedMedia media;
-            try
-            {
-                var download = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
-                await using (download.ConfigureAwait(false))
-                {
-                    media = await fetcher.FetchAsync(fax.OriginalMediaUrl!, account.Credentials, download, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch
-            {
-                File.Delete(temporary);
-                throw;
-            }
-
-            fileId = FaxIds.NewLong();
-            (relativePath, var size) = store.Commit(temporary, fileId, media.Extension.TrimStart('.'));
-            await files.AddAsync(new StoredFile
-            {
-                Id = fileId,
-                AccountId = fax.AccountId,
-                Kind = StoredFileKind.Upload,
-                RelativePath = relativePath,
-                ContentType = media.ContentType,
-                OriginalName = Path.GetFileName(new Uri(fax.OriginalMediaUrl!).AbsolutePath),
-                Size = size,
-                CreatedAt = now,
-
-                // StoreMedia keeps the document as the fax's media until DeleteFax; otherwise the upload expiry removes it.
-                ExpiresAt = fax.StoreMedia ? null : now + TimeSpan.FromHours(24),
-            }, cancellationToken).ConfigureAwait(false);
-
-            // Remember the upload before submitting: recovery finds the job by it after a crash in between.
-            var fetched = processing with { MediaFileId = fileId, MediaContentType = media.ContentType, DateUpdated = time.GetUtcNow() };
-            await twilio.UpdateFaxAsync(fetched, processing.Status, [], cancellationToken).ConfigureAwait(false);
+            var fetched = processing.MediaFileId is null
+                ? await FetchAsync(processing, account, now, id => fileId = id, cancellationToken).ConfigureAwait(false)
+                : processing;
 
             var submitted = await jobService.SubmitAsync(new SendRequest
             {
@@ -373,35 +368,67 @@ public sealed partial class TwilioFaxService(
                 Origin = JobOrigin.Twilio,
                 From = fax.From,
                 To = [fax.To],
-                FileIds = [fileId],
+                FileIds = [fetched.MediaFileId!],
                 FilePaths = [fax.OriginalMediaUrl!],
                 Comment = "Twilio " + fax.Sid,
             }, cancellationToken).ConfigureAwait(false);
-            var job = submitted.Jobs[0];
-            var linked = fetched with
-            {
-                JobId = job.Id,
-                OutboxId = job.OutboxId,
-                MediaSid = fax.StoreMedia ? TwilioFax.NewMediaSid() : null,
-                DateUpdated = time.GetUtcNow(),
-            };
-            await twilio.UpdateFaxAsync(linked, processing.Status, [], cancellationToken).ConfigureAwait(false);
+            await twilio.UpdateFaxAsync(Linked(fetched, submitted.Jobs[0]), processing.Status, [], cancellationToken).ConfigureAwait(false);
             return 1;
         }
         catch (Exception ex) when (ex is TwilioMediaException or FaxRequestException)
         {
             var (code, message) = ex is TwilioMediaException m ? (m.ErrorCode, m.Message) : (TwilioErrorCodes.InvalidParameter, ex.Message);
             LogSubmitFailed(logger, fax.Sid, code, message);
-            if (relativePath is not null)
-            {
-                await DeleteFileAsync(fax.AccountId, fileId, cancellationToken).ConfigureAwait(false);
-            }
+            await DeleteFileAsync(fax.AccountId, fileId, cancellationToken).ConfigureAwait(false);
 
             var failedAt = time.GetUtcNow();
             var failed = processing with { Status = TwilioFaxStatus.Failed, ErrorCode = code, ErrorMessage = message, MediaFileId = null, DateUpdated = failedAt };
             await StoreAsync(failed, processing.Status, Callbacks(failed, account, failedAt, processing.Status), cancellationToken).ConfigureAwait(false);
             return 1;
         }
+    }
+
+    /// <summary>Fetches the MediaUrl into a stored upload and remembers it on the fax (before the submit: recovery finds the job by it).</summary>
+    private async Task<TwilioFax> FetchAsync(TwilioFax processing, TwilioAccount account, DateTimeOffset now, Action<string> stored, CancellationToken cancellationToken)
+    {
+        var temporary = store.CreateTemporaryPath("part");
+        FetchedMedia media;
+        try
+        {
+            var download = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+            await using (download.ConfigureAwait(false))
+            {
+                media = await fetcher.FetchAsync(processing.OriginalMediaUrl!, account.Credentials, download, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+
+        var fileId = FaxIds.NewLong();
+        var (relativePath, size) = store.Commit(temporary, fileId, media.Extension.TrimStart('.'));
+        stored(fileId);
+        await files.AddAsync(new StoredFile
+        {
+            Id = fileId,
+            AccountId = processing.AccountId,
+            Kind = StoredFileKind.Upload,
+            RelativePath = relativePath,
+            ContentType = media.ContentType,
+            OriginalName = Path.GetFileName(new Uri(processing.OriginalMediaUrl!).AbsolutePath),
+            Size = size,
+            CreatedAt = now,
+
+            // StoreMedia keeps the document as the fax's media until DeleteFax; otherwise the upload expiry removes it.
+            ExpiresAt = processing.StoreMedia ? null : now + TimeSpan.FromHours(24),
+        }, cancellationToken).ConfigureAwait(false);
+
+        // Remember the upload before submitting: recovery finds the job by it after a crash in between.
+        var fetched = processing with { MediaFileId = fileId, MediaContentType = media.ContentType, DateUpdated = time.GetUtcNow() };
+        await twilio.UpdateFaxAsync(fetched, processing.Status, [], cancellationToken).ConfigureAwait(false);
+        return fetched;
     }
 
     /// <summary>Applies the job's recorded state changes not reported yet; returns 1 when the status changed.</summary>

@@ -1,3 +1,5 @@
+using FaxGateway.Api.Callbacks;
+using FaxGateway.Core.Events;
 using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Twilio;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,11 +55,14 @@ public static class TwilioServiceCollectionExtensions
         services.AddSingleton<TwilioInboundHandler>();
         services.AddSingleton<IInboundCallHandler>(sp => sp.GetRequiredService<TwilioInboundHandler>());
         services.AddSingleton<IInboundCallObserver>(sp => sp.GetRequiredService<TwilioInboundHandler>());
+        services.AddSingleton<IFaxEventSubscriber>(sp => sp.GetRequiredService<TwilioInboundHandler>());
         services.AddSingleton<TwilioInboundWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TwilioInboundWorker>());
 
-        // Status callbacks go through the shared persistent callback outbox.
+        // Status and action callbacks go through the shared persistent callback outbox; the action ones are sent with
+        // the Twilio-style client (method, cookies, URL credentials, redirects re-signed per hop).
         services.AddCallbackDelivery();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICallbackTransport, TwilioActionTransport>());
         return services;
     }
 }

@@ -119,20 +119,9 @@ public sealed partial class TwimlCallRouter
             return false;
         }
 
-        var parameters = ActionParameters(call, outcome);
         try
         {
-            await _client.SendAsync(
-                new TwilioWebhookRequest
-                {
-                    Url = action.OriginalString,
-                    Method = route.Receive.Method,
-                    Parameters = parameters,
-                    AuthToken = call.Account.AuthToken,
-                    Session = _sessions.For(call.Account.AccountSid, call.From, call.To),
-                    ReadBody = false,
-                },
-                cancellationToken).ConfigureAwait(false);
+            await SendCallbackAsync(action.OriginalString, route.Receive.Method, ActionParameters(call, outcome), call.Account, call.From, call.To, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (TwilioWebhookException ex)
@@ -142,12 +131,40 @@ public sealed partial class TwimlCallRouter
         }
     }
 
+    /// <summary>
+    /// Sends one callback of a call (the <c>&lt;Receive action&gt;</c>) as Twilio does: signed per hop with the account's
+    /// token, in the cookie jar of the account's <paramref name="from"/>/<paramref name="to"/> pair (shared with the
+    /// FaxUrl request), the answer body ignored. Throws <see cref="TwilioWebhookException"/> when it got no 2xx.
+    /// </summary>
+    public async Task SendCallbackAsync(
+        string url, TwimlMethod method, IReadOnlyList<KeyValuePair<string, string>> parameters, TwilioCredentials account, string from, string to, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        await _client.SendAsync(
+            new TwilioWebhookRequest
+            {
+                Url = url,
+                Method = method,
+                Parameters = parameters,
+                AuthToken = account.AuthToken,
+                Session = _sessions.For(account.AccountSid, from, to),
+                ReadBody = false,
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The action callback's parameters (spec section 4).</summary>
     public static List<KeyValuePair<string, string>> ActionParameters(TwimlCall call, TwimlReceiveOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(call);
+        return ActionParameters(call.FaxSid, call.Account.AccountSid, call.From, call.To, outcome);
+    }
+
+    /// <summary>The action callback's parameters (spec section 4) for a fax of <paramref name="accountSid"/>.</summary>
+    public static List<KeyValuePair<string, string>> ActionParameters(string faxSid, string accountSid, string from, string to, TwimlReceiveOutcome outcome)
+    {
         ArgumentNullException.ThrowIfNull(outcome);
-        var parameters = BaseParameters(call.FaxSid, call.Account.AccountSid, call.From, call.To);
+        var parameters = BaseParameters(faxSid, accountSid, from, to);
         parameters.Add(new("FaxStatus", outcome.FaxStatus));
         if (!string.IsNullOrEmpty(outcome.RemoteStationId))
         {

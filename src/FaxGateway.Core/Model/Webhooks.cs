@@ -32,6 +32,12 @@ public sealed record CallbackDelivery
     /// <summary>Who made it (e.g. faxplus.fax_sent, twilio.status), for logs and metrics.</summary>
     public required string Source { get; init; }
     public required Uri Url { get; init; }
+
+    /// <summary>
+    /// POST sends <see cref="Body"/> as the request body; GET (Twilio's <c>&lt;Receive method="GET"&gt;</c>) appends the
+    /// form-encoded <see cref="Body"/> to the URL's query and sends no body.
+    /// </summary>
+    public string Method { get; init; } = CallbackMethods.Post;
     public required string ContentType { get; init; }
     public required byte[] Body { get; init; }
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
@@ -43,4 +49,11 @@ public sealed record CallbackDelivery
     /// <summary>Set when the retry budget is spent: kept for inspection, never retried.</summary>
     public bool GaveUp { get; init; }
     public string LastError { get; init; } = "";
+}
+
+/// <summary>The HTTP methods a <see cref="CallbackDelivery"/> is sent with.</summary>
+public static class CallbackMethods
+{
+    public const string Post = "POST";
+    public const string Get = "GET";
 }

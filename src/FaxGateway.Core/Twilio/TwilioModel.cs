@@ -142,6 +142,16 @@ public sealed record TwilioFax
     public int? ErrorCode { get; init; }
     public string? ErrorMessage { get; init; }
 
+    /// <summary>
+    /// Inbound: the <c>&lt;Receive action&gt;</c> URL, resolved against the URL that returned the TwiML, as the tenant wrote it
+    /// (userinfo and a <c>#fragment</c> of connection overrides are kept: the HTTP client uses and strips them). Stored
+    /// when the call is answered so the callback is sent even when the daemon stopped during the call; null: no action.
+    /// </summary>
+    public string? ActionUrl { get; init; }
+
+    /// <summary>Inbound: the <c>&lt;Receive method&gt;</c> of <see cref="ActionUrl"/>.</summary>
+    public TwimlMethod ActionMethod { get; init; } = TwimlMethod.Post;
+
     /// <summary>Jobs-history entries already reported as callbacks (outbound), so none is sent twice.</summary>
     public int ReportedChanges { get; init; }
     public required DateTimeOffset DateCreated { get; init; }

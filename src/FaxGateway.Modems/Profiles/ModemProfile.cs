@@ -83,6 +83,17 @@ public sealed record ModemProfile
     /// <summary>Answer to connect (HylaFAX AnswerResponseTimeout).</summary>
     public int AnswerTimeoutMs { get; init; } = 60000;
 
+    /// <summary>
+    /// Caller id (DATE=, TIME=, NMBR=, NAME=) follows the first RING. A line that answers on the first ring waits up to
+    /// this long after it for the caller's number before answering; 0: no wait (answer on the ring, caller id only when
+    /// it came earlier, e.g. with two or more rings before answering).
+    /// </summary>
+    public int CallerIdWaitMs { get; init; }
+
+    /// <summary>The profile's wait for caller id after the first ring.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeSpan CallerIdWait => TimeSpan.FromMilliseconds(CallerIdWaitMs);
+
     /// <summary>Class 1 / 1.0 settings.</summary>
     public Class1Settings Class1 { get; init; } = new();
 

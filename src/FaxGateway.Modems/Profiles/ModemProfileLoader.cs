@@ -124,6 +124,7 @@ public static class ModemProfileLoader
         CheckRange(problems, "commandTimeoutMs", profile.CommandTimeoutMs, 100, 60000);
         CheckRange(problems, "dialTimeoutMs", profile.DialTimeoutMs, 1000, 300000);
         CheckRange(problems, "answerTimeoutMs", profile.AnswerTimeoutMs, 1000, 300000);
+        CheckRange(problems, "callerIdWaitMs", profile.CallerIdWaitMs, 0, 10000);
         if (profile.Match is { } match)
         {
             CheckRegex(problems, "match.manufacturer", match.Manufacturer);

@@ -35,6 +35,7 @@ internal sealed class DeliveryRow
     public string AccountId { get; set; } = "";
     public string Source { get; set; } = "";
     public string Url { get; set; } = "";
+    public string Method { get; set; } = CallbackMethods.Post;
     public string ContentType { get; set; } = "";
     public byte[] Body { get; set; } = [];
     public string HeadersJson { get; set; } = "{}";
@@ -51,6 +52,7 @@ internal sealed class DeliveryRow
         AccountId = AccountId,
         Source = Source,
         Url = new Uri(Url),
+        Method = Method,
         ContentType = ContentType,
         Body = Body,
         Headers = Codec.Map(HeadersJson),
@@ -91,11 +93,11 @@ internal sealed class SqliteCallbackQueue(SqliteDatabase db) : ICallbackQueue
         }
 
         return c.ExecuteAsync("""
-            INSERT INTO callback_deliveries (id, account_id, source, url, content_type, body, headers_json, attempts, next_attempt_at, created_at)
-            VALUES (@Id, @AccountId, @Source, @Url, @ContentType, @Body, @Headers, @Attempts, @NextAttemptAt, @CreatedAt)
+            INSERT INTO callback_deliveries (id, account_id, source, url, method, content_type, body, headers_json, attempts, next_attempt_at, created_at)
+            VALUES (@Id, @AccountId, @Source, @Url, @Method, @ContentType, @Body, @Headers, @Attempts, @NextAttemptAt, @CreatedAt)
             """, deliveries.Select(d => new
         {
-            d.Id, d.AccountId, d.Source, Url = d.Url.ToString(), d.ContentType, d.Body, Headers = Codec.Json(d.Headers), d.Attempts,
+            d.Id, d.AccountId, d.Source, Url = d.Url.ToString(), d.Method, d.ContentType, d.Body, Headers = Codec.Json(d.Headers), d.Attempts,
             NextAttemptAt = Codec.Ms(d.NextAttemptAt), CreatedAt = Codec.Ms(d.CreatedAt),
         }), t);
     }

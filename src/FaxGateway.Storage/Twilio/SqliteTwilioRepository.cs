@@ -30,6 +30,8 @@ internal sealed class TwilioFaxRow
     public string? RemoteStationId { get; set; }
     public long? ErrorCode { get; set; }
     public string? ErrorMessage { get; set; }
+    public string? ActionUrl { get; set; }
+    public string? ActionMethod { get; set; }
     public long ReportedChanges { get; set; }
     public long DateCreated { get; set; }
     public long DateUpdated { get; set; }
@@ -58,6 +60,8 @@ internal sealed class TwilioFaxRow
         RemoteStationId = RemoteStationId,
         ErrorCode = (int?)ErrorCode,
         ErrorMessage = ErrorMessage,
+        ActionUrl = ActionUrl,
+        ActionMethod = ActionMethod == "GET" ? TwimlMethod.Get : TwimlMethod.Post,
         ReportedChanges = (int)ReportedChanges,
         DateCreated = Codec.Time(DateCreated),
         DateUpdated = Codec.Time(DateUpdated),
@@ -87,6 +91,8 @@ internal sealed class TwilioFaxRow
         f.RemoteStationId,
         f.ErrorCode,
         f.ErrorMessage,
+        f.ActionUrl,
+        ActionMethod = f.ActionUrl is null ? null : TwilioNumberRow.Name(f.ActionMethod),
         f.ReportedChanges,
         DateCreated = Codec.Ms(f.DateCreated),
         DateUpdated = Codec.Ms(f.DateUpdated),
@@ -125,16 +131,16 @@ internal sealed class TwilioNumberRow
 }
 #pragma warning restore CA1812
 
-/// <summary>SQLite implementation of <see cref="ITwilioRepository"/> (tables of migration 0100_twilio).</summary>
+/// <summary>SQLite implementation of <see cref="ITwilioRepository"/> (tables of migrations 0100_twilio and 0101_twilio_inbound_actions).</summary>
 internal sealed class SqliteTwilioRepository(SqliteDatabase db) : ITwilioRepository
 {
     private const string InsertFax = """
         INSERT INTO twilio_faxes (sid, account_id, direction, status, from_number, to_number, quality, original_media_url, status_callback,
           store_media, ttl_minutes, job_id, outbox_id, fax_record_id, media_sid, media_file_id, media_content_type, num_pages, duration_seconds,
-          remote_station_id, error_code, error_message, reported_changes, date_created, date_updated)
+          remote_station_id, error_code, error_message, action_url, action_method, reported_changes, date_created, date_updated)
         VALUES (@Sid, @AccountId, @Direction, @Status, @FromNumber, @ToNumber, @Quality, @OriginalMediaUrl, @StatusCallback,
           @StoreMedia, @TtlMinutes, @JobId, @OutboxId, @FaxRecordId, @MediaSid, @MediaFileId, @MediaContentType, @NumPages, @DurationSeconds,
-          @RemoteStationId, @ErrorCode, @ErrorMessage, @ReportedChanges, @DateCreated, @DateUpdated)
+          @RemoteStationId, @ErrorCode, @ErrorMessage, @ActionUrl, @ActionMethod, @ReportedChanges, @DateCreated, @DateUpdated)
         """;
 
     public Task<TwilioAccount?> GetAccountAsync(string accountId, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Lines;
 using FaxGateway.Core.Model;
 using FaxGateway.Imaging;
@@ -16,6 +17,12 @@ internal sealed class ReceivingTestLine : IFaxLine
 
     public int Received { get; private set; }
 
+    /// <summary>The call never ends by itself: ReceiveAsync waits until cancelled (the daemon stopping mid-call).</summary>
+    public bool HoldUntilCancelled { get; init; }
+
+    /// <summary>Completes when ReceiveAsync has been entered (the call is answered).</summary>
+    public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int Rejected { get; private set; }
 
     public Task<FaxSendResult> SendAsync(OutboundFax fax, CancellationToken cancellationToken) =>
@@ -24,15 +31,27 @@ internal sealed class ReceivingTestLine : IFaxLine
     public Task<IncomingCall> WaitForCallAsync(CancellationToken cancellationToken) =>
         Task.FromCanceled<IncomingCall>(new CancellationToken(canceled: true));
 
-    public Task<FaxReceiveResult> ReceiveAsync(IncomingCall call, ReceiveTarget target, CancellationToken cancellationToken)
+    public async Task<FaxReceiveResult> ReceiveAsync(IncomingCall call, ReceiveTarget target, CancellationToken cancellationToken)
     {
         Received++;
+        Answered.TrySetResult();
+        if (HoldUntilCancelled)
+        {
+            // The pages confirmed so far are in the receive spool, as a real line writes them before each MCF.
+            for (var page = 1; page <= Pages && target.PageDirectory is not null; page++)
+            {
+                ReceivedPageFiles.Write(target.PageDirectory, page, stream => TiffFax.Write(stream, [new PageRaster(1728, 100)], FaxCodingOptions.Mmr));
+            }
+
+            await new TaskCompletionSource().Task.WaitAsync(cancellationToken);
+        }
+
         if (Pages > 0)
         {
             TiffFax.Write(target.TiffPath, Enumerable.Range(0, Pages).Select(_ => new PageRaster(1728, 100)), FaxCodingOptions.Mmr);
         }
 
-        return Task.FromResult(new FaxReceiveResult
+        return new FaxReceiveResult
         {
             Failure = Pages > 0 ? FailureKind.None : FailureKind.ProtocolError,
             PagesReceived = Pages,
@@ -40,7 +59,7 @@ internal sealed class ReceivingTestLine : IFaxLine
             HangupReason = Pages > 0 ? "" : "T.30 DCN after DIS",
             StartedAt = call.RingAt,
             Duration = TimeSpan.FromSeconds(25),
-        });
+        };
     }
 
     public Task RejectAsync(IncomingCall call, CancellationToken cancellationToken)

@@ -25,12 +25,19 @@ namespace FaxGateway.Api.Tests.Twilio;
 /// </summary>
 public sealed class TwilioGatewayFactory : WebApplicationFactory<Program>
 {
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "faxgw-twilio-" + Guid.NewGuid().ToString("N"));
+    /// <summary>The data folder; a second factory on the same folder is the same gateway after a restart.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "faxgw-twilio-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Leave the data folder on dispose (a restart test hands it to the next factory).</summary>
+    public bool KeepDataDirectory { get; init; }
+
+    /// <summary>More service changes for one test (e.g. queue options).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 
     /// <summary>Twilio:StatusCallbacks for this host.</summary>
     public TwilioStatusCallbackMode StatusCallbacks { get; init; } = TwilioStatusCallbackMode.EveryChange;
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; init; } = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
     protected override IHostBuilder CreateHostBuilder() =>
         DaemonHost.CreateHostBuilder(new DaemonSettings { DataDirectory = DataDirectory });
@@ -54,6 +61,7 @@ public sealed class TwilioGatewayFactory : WebApplicationFactory<Program>
             }
 
             services.AddSingleton<CallbackDeliveryService>();
+            ConfigureServices?.Invoke(services);
         });
     }
 
@@ -104,7 +112,7 @@ public sealed class TwilioGatewayFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && !KeepDataDirectory)
         {
             try
             {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FaxGateway.Api.Callbacks;
 using FaxGateway.Api.Twilio;
 using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Lines;
@@ -45,11 +46,8 @@ public sealed class TwilioInboundTests : IDisposable
         var call = new IncomingCall { LineId = line.LineId, CallerNumber = Caller, CalledNumber = Number, RingAt = _factory.Time.GetUtcNow() };
         await _factory.Get<InboundService>().HandleAsync(line, new FaxLineDescriptor(line.LineId, Number), call, CancellationToken.None);
 
-        // The line is free again; the Twilio worker finishes the fax (driven here step by step).
-        while (_factory.Get<TwilioInboundHandler>().Completions.TryRead(out var completion))
-        {
-            await _factory.Get<TwilioInboundWorker>().CompleteAsync(completion, CancellationToken.None);
-        }
+        // The line is free again; the action callback waits in the persistent outbox (its sender is driven here).
+        await _factory.Get<CallbackDeliveryService>().DeliverDueAsync(CancellationToken.None);
 
         return line;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using FaxGateway.Core.Lines;
 using FaxGateway.Core.Model;
+using FaxGateway.Imaging;
 
 namespace FaxGateway.Tests.Daemon;
 
@@ -43,7 +44,7 @@ internal sealed class LoopbackLines(params FaxLineDescriptor[] lines) : IFaxLine
             var target = network.ByNumber(fax.Destination);
             if (target is null || target == this || target._dialling)
             {
-                return Result(target is null ? FailureKind.NoAnswer : FailureKind.Busy, fax.PageCount, 0, start);
+                return Result(target is null ? FailureKind.NoAnswer : FailureKind.Busy, fax, 0, start);
             }
 
             _dialling = true;
@@ -63,13 +64,14 @@ internal sealed class LoopbackLines(params FaxLineDescriptor[] lines) : IFaxLine
             var call = new IncomingCall { LineId = target.LineId, CallerNumber = descriptor.Number, CalledNumber = fax.Destination, RingAt = start };
             target._ringing.Writer.TryWrite((call, pending));
             var received = await pending.Done.Task.WaitAsync(cancellationToken);
-            return Result(received.Failure, fax.PageCount, received.PagesReceived, start);
+            return Result(received.Failure, fax, received.PagesReceived, start);
         }
 
-        private static FaxSendResult Result(FailureKind failure, int pages, int confirmed, DateTimeOffset start) => new()
+        // As a real line: one outcome per page this call was to send (a resumed job starts at FirstPage), original numbers.
+        private static FaxSendResult Result(FailureKind failure, OutboundFax fax, int confirmed, DateTimeOffset start) => new()
         {
             Failure = failure,
-            Pages = [.. Enumerable.Range(1, pages).Select(n => new PageOutcome(n, n <= confirmed ? PageConfirmation.Mcf : PageConfirmation.NotSent))],
+            Pages = [.. Enumerable.Range(fax.FirstPage, fax.PagesToSend).Select(n => new PageOutcome(n, n - fax.FirstPage < confirmed ? PageConfirmation.Mcf : PageConfirmation.NotSent))],
             RemoteIdent = "LOOPBACK",
             HangupReason = failure.ToString(),
             StartedAt = start,
@@ -86,11 +88,20 @@ internal sealed class LoopbackLines(params FaxLineDescriptor[] lines) : IFaxLine
         public Task<FaxReceiveResult> ReceiveAsync(IncomingCall call, ReceiveTarget target, CancellationToken cancellationToken)
         {
             _calls.TryRemove(call, out var pending);
-            File.Copy(pending!.Fax.TiffPath, target.TiffPath);
+            var fax = pending!.Fax;
+            if (fax.FirstPage == 1)
+            {
+                File.Copy(fax.TiffPath, target.TiffPath);
+            }
+            else
+            {
+                TiffFax.Write(target.TiffPath, TiffFax.Read(fax.TiffPath).Skip(fax.FirstPage - 1).Select(p => p.Raster), FaxCodingOptions.Mmr);
+            }
+
             var result = new FaxReceiveResult
             {
                 Failure = FailureKind.None,
-                PagesReceived = pending.Fax.PageCount,
+                PagesReceived = fax.PagesToSend,
                 RemoteIdent = pending.Fax.LocalIdent,
                 StartedAt = call.RingAt,
                 Duration = DateTimeOffset.UtcNow - call.RingAt,

@@ -67,6 +67,9 @@ public sealed partial class SimulatedDaemonTests
 
         // What was sent: the stored document of the sent fax; what arrived: each inbox fax, as TIFF and as PDF.
         var sentPages = TiffFax.Read(new MemoryStream(await http.GetByteArrayAsync($"/v3/accounts/self/files/{outgoing[0].GetProperty("id").GetString()}?format=tiff", cts.Token)));
+        // Caller id on the simulated PSTN: each received fax is from the sending line's number.
+        Assert.All(incoming, fax => Assert.Equal(numbers[0], fax.GetProperty("from").GetString()));
+        Assert.All(received, d => Assert.Equal(numbers[0], d.Json.GetProperty("data").GetProperty("from").GetString()));
         foreach (var fax in incoming)
         {
             Assert.Equal(2, fax.GetProperty("pages").GetInt32());

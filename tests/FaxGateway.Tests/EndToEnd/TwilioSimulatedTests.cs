@@ -51,8 +51,8 @@ public sealed class TwilioSimulatedTests
         Assert.Equal("POST", incoming.Method);
         Assert.Equal(account.AccountSid, incoming.Form["AccountSid"]);
         Assert.Equal(numbers[1], incoming.Form["To"]);
-        // The simulated lines present no caller id (the daemon does not switch it on for them), so From is sent empty.
-        Assert.NotNull(incoming.Form["From"]);
+        // The simulated line passes the calling line's number on as caller id, as the daemon prints it.
+        Assert.Equal(numbers[0], incoming.Form["From"]);
         Assert.Equal("v1", incoming.Form["ApiVersion"]);
         var faxSid = incoming.Form["FaxSid"];
         Assert.Matches("^FX[0-9a-f]{32}$", faxSid);
@@ -60,6 +60,8 @@ public sealed class TwilioSimulatedTests
         var action = (await app.WaitForAsync("/fax/received", 1, cts.Token))[0];
         Assert.True(action.SignatureValid, "action callback signature");
         Assert.Equal(faxSid, action.Form["FaxSid"]);
+        Assert.Equal(numbers[0], action.Form["From"]);
+        Assert.Equal(numbers[1], action.Form["To"]);
         Assert.Equal("received", action.Form["FaxStatus"]);
         Assert.Equal("2", action.Form["NumPages"]);
         var mediaUrl = action.Form["MediaUrl"];
@@ -85,6 +87,8 @@ public sealed class TwilioSimulatedTests
         var fax = await twilio.GetFromJsonAsync<JsonElement>($"/v1/Faxes/{faxSid}", cts.Token);
         Assert.Equal("received", fax.GetProperty("status").GetString());
         Assert.Equal("inbound", fax.GetProperty("direction").GetString());
+        Assert.Equal(numbers[0], fax.GetProperty("from").GetString());
+        Assert.Equal(numbers[0], record.GetProperty("from").GetString());
 
         // Reject: the TwiML app refuses the call; it is not answered, nothing reaches the inbox, the sender fails.
         var rejectSend = await http.PostAsJsonAsync("/v3/accounts/self/outbox", new { from = numbers[0], to = new[] { numbers[2] }, files = new[] { path }, return_ids = true }, cts.Token);
