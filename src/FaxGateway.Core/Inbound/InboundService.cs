@@ -53,12 +53,13 @@ public sealed partial class InboundService(
             CallerNumber = call.CallerNumber,
             AnsweredAt = time.GetUtcNow(),
         };
-        var pageDirectory = spool.Begin(spooled);
         var temporary = store.CreateTemporaryPath("tif");
-        var target = new ReceiveTarget { SessionId = spooled.SessionId, TiffPath = temporary, LocalIdent = answer.LocalNumber, PageDirectory = pageDirectory };
         FaxReceiveResult result;
         try
         {
+            // Inside the try: a spool that cannot be written (disk full) ends the call like any failure, observers told.
+            var pageDirectory = spool.Begin(spooled);
+            var target = new ReceiveTarget { SessionId = spooled.SessionId, TiffPath = temporary, LocalIdent = answer.LocalNumber, PageDirectory = pageDirectory };
             result = await line.ReceiveAsync(call, target, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -139,9 +140,9 @@ public sealed partial class InboundService(
     private async Task CommitInterruptedAsync(InboundDecision.Answer answer, IncomingCall call, SpooledCall spooled, string reason)
     {
         FaxRecord? record = null;
-        var pages = spool.PageFiles(spooled.SessionId);
         try
         {
+            var pages = spool.PageFiles(spooled.SessionId);
             record = await RecoverAsync(new SpooledCallLeftover(spooled, null, pages, pages.Count > 0 ? time.GetUtcNow() : null), "call interrupted: " + reason, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)

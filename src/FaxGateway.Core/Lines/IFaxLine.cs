@@ -26,6 +26,12 @@ public interface IFaxLine : IAsyncDisposable
     Task<IncomingCall> WaitForCallAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// True while a call is ringing in that <see cref="WaitForCallAsync"/> has not yet returned (it waits for more rings).
+    /// The worker does not dial out then: the exchange would connect the caller, not the number dialled.
+    /// </summary>
+    bool IsRinging => false;
+
+    /// <summary>
     /// Answers <paramref name="call"/> and receives the fax into <see cref="ReceiveTarget.TiffPath"/> (and each page,
     /// before it is confirmed, into <see cref="ReceiveTarget.PageDirectory"/> when set).
     /// </summary>

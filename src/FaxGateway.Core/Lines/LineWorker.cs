@@ -33,25 +33,16 @@ public sealed partial class LineWorker(IFaxLine line, FaxLineDescriptor descript
     public string LineId => descriptor.LineId;
     public LineHealthState Health => _health.State;
 
+    /// <summary>While a call rings in, how often the worker looks again whether it still rings (it may hang up before we answer).</summary>
+    public static readonly TimeSpan RingingRecheck = TimeSpan.FromSeconds(1);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (_health.State == LineHealthState.OutOfService)
-                {
-                    await ProbeAsync(cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                var pulse = context.Signal.Current;
-                if (descriptor.CanSend && await TrySendNextAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    continue;
-                }
-
-                await IdleAsync(pulse, cancellationToken).ConfigureAwait(false);
+                await StepAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -64,6 +55,27 @@ public sealed partial class LineWorker(IFaxLine line, FaxLineDescriptor descript
                 await _health.RecordCallAsync(FailureKind.LineFault, CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// One turn of the line: probe it when out of service; otherwise send the most urgent due job, unless a call is
+    /// ringing in (never dial over a ringing line); otherwise wait for a call, a queue change or the next due time.
+    /// </summary>
+    public async Task StepAsync(CancellationToken cancellationToken)
+    {
+        if (_health.State == LineHealthState.OutOfService)
+        {
+            await ProbeAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var pulse = context.Signal.Current;
+        if (descriptor.CanSend && !line.IsRinging && await TrySendNextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await IdleAsync(pulse, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Claims and sends one job; false when none is due for this line.</summary>
@@ -159,7 +171,11 @@ public sealed partial class LineWorker(IFaxLine line, FaxLineDescriptor descript
 
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var callTask = line.WaitForCallAsync(idle.Token);
-        var wakeTask = QueueSignal.WaitAsync(pulse, wait, context.Time, idle.Token);
+
+        // A ringing line waits for its call whatever the queue does; the recheck only notices a caller who gave up.
+        var wakeTask = line.IsRinging
+            ? Task.Delay(RingingRecheck, context.Time, idle.Token)
+            : QueueSignal.WaitAsync(pulse, wait, context.Time, idle.Token);
         await Task.WhenAny(callTask, wakeTask).ConfigureAwait(false);
         await idle.CancelAsync().ConfigureAwait(false);
         try

@@ -32,7 +32,15 @@ public sealed record IncomingRing(int Rings, CallerId CallerId, DateTimeOffset F
 public sealed partial class FaxLine : IAsyncDisposable
 {
     private readonly ILogger _logger;
+    /// <summary>
+    /// Ring cadences put at most about 6 s between RINGs (4 s ring, 2 s pause in North America; shorter elsewhere);
+    /// a longer silence means the caller hung up before we answered.
+    /// </summary>
+    public static readonly TimeSpan RingGap = TimeSpan.FromSeconds(8);
+
     private readonly SemaphoreSlim _oneCall = new(1, 1);
+    private readonly Lock _ringLock = new();
+    private RingingCall _ring = RingingCall.None;
     private Class1Modem? _class1;
     private Class2Modem? _class2;
 
@@ -129,36 +137,90 @@ public sealed partial class FaxLine : IAsyncDisposable
     }
 
     /// <summary>
+    /// True while a call is ringing in and has not been answered: a RING came less than <see cref="RingGap"/> ago. The
+    /// line must not dial out then (the exchange would connect the caller, not the number dialled).
+    /// </summary>
+    public bool IsRinging
+    {
+        get
+        {
+            lock (_ringLock)
+            {
+                return _ring.Rings > 0 && Time.GetUtcNow() - _ring.LastRingAt < RingGap;
+            }
+        }
+    }
+
+    /// <summary>
     /// Waits until the line has rung <paramref name="rings"/> times (caller id collected on the way). Answering on the
     /// first ring, it then waits up to the profile's <see cref="ModemProfile.CallerIdWait"/> for the caller id that
-    /// follows that ring.
+    /// follows that ring. Cancelling the wait (to look at the queue) keeps the rings and caller id counted so far: the
+    /// next wait goes on with the same call, unless its RINGs stopped for longer than <see cref="RingGap"/>.
     /// </summary>
     public async Task<IncomingRing> WaitForRingAsync(int rings, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rings, 1);
-        var count = 0;
-        var callerId = CallerId.None;
-        DateTimeOffset? first = null;
-        while (count < rings)
+        while (true)
         {
-            var line = await Connection.Channel.Unsolicited.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (line.Kind == UnsolicitedKind.Ring)
+            lock (_ringLock)
             {
-                count++;
-                first ??= line.ReceivedAt;
+                if (_ring.Rings > 0 && Time.GetUtcNow() - _ring.LastRingAt >= RingGap)
+                {
+                    // The caller hung up before we answered: that call is over.
+                    _ring = RingingCall.None;
+                }
+
+                if (_ring.Rings >= rings)
+                {
+                    break;
+                }
             }
-            else
+
+            var line = await Connection.Channel.Unsolicited.ReadAsync(cancellationToken).ConfigureAwait(false);
+            lock (_ringLock)
             {
-                callerId = callerId.With(line);
+                _ring = _ring.With(line, RingGap);
             }
         }
 
-        if (count == 1 && callerId.Number is null && Connection.Profile.CallerIdWaitMs > 0)
+        RingingCall call;
+        lock (_ringLock)
+        {
+            call = _ring;
+        }
+
+        var callerId = call.CallerId;
+        if (call.Rings == 1 && callerId.Number is null && Connection.Profile.CallerIdWaitMs > 0)
         {
             callerId = await WaitForCallerIdAsync(callerId, cancellationToken).ConfigureAwait(false);
         }
 
-        return new IncomingRing(count, callerId, first ?? Time.GetUtcNow());
+        lock (_ringLock)
+        {
+            // Answered from here on: the next RING is a new call.
+            _ring = RingingCall.None;
+        }
+
+        return new IncomingRing(call.Rings, callerId, call.FirstRingAt);
+    }
+
+    /// <summary>The call ringing in so far: rings counted, when, and its caller id.</summary>
+    private sealed record RingingCall(int Rings, DateTimeOffset FirstRingAt, DateTimeOffset LastRingAt, CallerId CallerId)
+    {
+        public static readonly RingingCall None = new(0, DateTimeOffset.MinValue, DateTimeOffset.MinValue, CallerId.None);
+
+        public RingingCall With(UnsolicitedLine line, TimeSpan ringGap)
+        {
+            if (line.Kind != UnsolicitedKind.Ring)
+            {
+                return this with { CallerId = CallerId.With(line) };
+            }
+
+            // A RING long after the last one starts a new call (the caller id read since belongs to it).
+            return Rings > 0 && line.ReceivedAt - LastRingAt < ringGap
+                ? this with { Rings = Rings + 1, LastRingAt = line.ReceivedAt }
+                : new RingingCall(1, line.ReceivedAt, line.ReceivedAt, Rings > 0 ? CallerId.None : CallerId);
+        }
     }
 
     /// <summary>Reads caller id lines until the number (and what is already buffered behind it) is in, or the wait ends.</summary>

@@ -49,6 +49,8 @@ internal sealed class ModemFaxLine(
 
     public string LineId { get; } = lineId;
 
+    public bool IsRinging => line.IsRinging;
+
     public async Task<FaxSendResult> SendAsync(OutboundFax fax, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fax);

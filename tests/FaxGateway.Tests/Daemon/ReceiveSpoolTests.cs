@@ -240,4 +240,24 @@ public sealed class ReceiveSpoolTests : IAsyncLifetime
 
         Assert.Equal(1, Assert.Single(await _q.FaxesAsync(FaxCategory.Inbox)).Pages);
     }
+
+    [Fact]
+    public async Task A_spool_that_cannot_be_written_fails_the_call_and_tells_the_observers()
+    {
+        // The spool folder's place is taken by a file: creating the call's folder fails, as on a full or read-only disk.
+        var observer = new Observer();
+        var inbound = ActivatorUtilities.CreateInstance<InboundService>(_q.Services, (IEnumerable<IInboundCallObserver>)[observer]);
+        Directory.Delete(SpoolRoot, recursive: true);
+        await File.WriteAllTextAsync(SpoolRoot, "in the way");
+        var line = new ScriptedFaxLine("line1") { ReceivePages = 1 };
+
+        await Assert.ThrowsAnyAsync<IOException>(() => inbound.HandleAsync(line, new FaxLineDescriptor("line1", _q.Number), Call(), CancellationToken.None));
+
+        var (result, record) = Assert.Single(observer.Ended);
+        Assert.Equal(FailureKind.Interrupted, result.Failure);
+        Assert.Equal(0, result.PagesReceived);
+        Assert.Null(record);
+        Assert.Empty(await _q.FaxesAsync());
+        File.Delete(SpoolRoot);
+    }
 }

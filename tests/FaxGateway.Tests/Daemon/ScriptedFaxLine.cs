@@ -21,6 +21,9 @@ internal sealed class ScriptedFaxLine(string lineId) : IFaxLine
     public bool ProbeAnswers { get; set; } = true;
     public int ReceivePages { get; set; } = 1;
 
+    /// <summary>A call rings in that <see cref="WaitForCallAsync"/> has not returned yet.</summary>
+    public bool IsRinging { get; set; }
+
     /// <summary>When set, the call ends with this exception after its pages were kept in the spool (a daemon stopping mid-call).</summary>
     public Exception? ReceiveFailsWith { get; set; }
 

@@ -196,6 +196,7 @@ internal sealed class WebhookListener : IDisposable
     private readonly ConcurrentQueue<Delivery> _deliveries = new();
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly Task _loop;
+    private Func<Delivery, Task>? _holdNext;
 
     public WebhookListener()
     {
@@ -207,6 +208,18 @@ internal sealed class WebhookListener : IDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>
+    /// The next delivery is recorded, then its answer waits for <paramref name="whileHeld"/> (a crash test kills the
+    /// sender meanwhile, so the delivery has to come again).
+    /// </summary>
+    public void HoldNext(Func<Delivery, Task> whileHeld) => Volatile.Write(ref _holdNext, whileHeld);
+
+    /// <summary>Takes back a hold no delivery has used yet; false when one is using it.</summary>
+    public bool CancelHold(Func<Delivery, Task> whileHeld) => Interlocked.CompareExchange(ref _holdNext, null, whileHeld) == whileHeld;
+
+    /// <summary>How often the delivery with this id arrived (the same delivery repeated by a retry counts again).</summary>
+    public int Arrivals(string deliveryId) => _deliveries.Count(d => d.DeliveryId == deliveryId);
 
     public async Task<IReadOnlyList<Delivery>> WaitForAsync(string eventName, int count, CancellationToken cancellationToken)
     {
@@ -262,13 +275,27 @@ internal sealed class WebhookListener : IDisposable
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
             var bytes = body.ToArray();
-            _deliveries.Enqueue(new Delivery(
+            var delivery = new Delivery(
                 context.Request.Headers["X-FaxGateway-Event"] ?? string.Empty,
                 context.Request.Headers["X-FaxGateway-Delivery"] ?? string.Empty,
                 context.Request.Headers["X-FaxGateway-Signature"] ?? string.Empty,
-                bytes));
-            context.Response.StatusCode = 200;
-            context.Response.Close();
+                bytes);
+            _deliveries.Enqueue(delivery);
+            if (Interlocked.Exchange(ref _holdNext, null) is { } hold)
+            {
+                await hold(delivery);
+            }
+
+            try
+            {
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+            {
+                // The sender is gone (killed while the answer was held).
+            }
+
             _arrived.Release();
         }
     }

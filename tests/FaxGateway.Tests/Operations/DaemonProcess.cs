@@ -70,6 +70,24 @@ internal sealed class DaemonProcess : IDisposable
         return daemon;
     }
 
+    /// <summary>
+    /// SIGKILL of the daemon process alone, at once: Kill(entireProcessTree) first walks /proc for children, which
+    /// takes tens of milliseconds, long enough for a request in flight to be answered before the kill lands. For
+    /// daemons that start no child processes (the simulator with TIFF documents; Ghostscript runs only for PDF).
+    /// </summary>
+    public void KillNow()
+    {
+        try
+        {
+            _process.Kill();
+            _process.WaitForExit(30_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
     public void Dispose()
     {
         try
