@@ -68,6 +68,9 @@ public interface IFileRepository
 
     /// <summary>Uploads past their expiry that no unfinished outbox entry references.</summary>
     Task<IReadOnlyList<StoredFile>> ListExpiredUploadsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The relative path of every file record (to find contents a stopped daemon left without one).</summary>
+    Task<IReadOnlySet<string>> ListRelativePathsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -199,4 +202,7 @@ public interface IFileContentStore
 
     /// <summary>Removes temporary files a crash left behind (nothing references them); returns how many.</summary>
     int CleanTemporary();
+
+    /// <summary>The relative path of every stored file (temporary files not included).</summary>
+    IEnumerable<string> ListStored();
 }

@@ -420,7 +420,13 @@ public sealed partial class CrashSafetyProcessTests(ITestOutputHelper output)
         runs.Kill(run);
         var acknowledged = client.Uploads.ToDictionary(u => u.FileId, u => documents[u.Document]);
         var (orphans, uploadRows) = StoreCheck.Verify(data, acknowledged, documents);
-        output.WriteLine($"{client.Uploads.Count} uploads answered, {uploadRows} upload records, {orphans} stored files without a record (a kill between a file's rename into place and its record's commit: a leak, never served)");
+        output.WriteLine($"{client.Uploads.Count} uploads answered, {uploadRows} upload records, {orphans} stored files without a record after the last kill (a kill between a file's rename into place and its record's commit)");
+
+        // One more start, with every job final and no client: it removes those files, and only those.
+        run = await runs.StartReadyAsync(cts.Token);
+        runs.Kill(run);
+        (orphans, _) = StoreCheck.Verify(data, acknowledged, documents);
+        Assert.Equal(0, orphans);
     }
 
     /// <summary>An outbox entry the API lists always has its open job(s), to the POST's destinations, and belongs to a POST the client made.</summary>
