@@ -79,10 +79,16 @@ public interface IFileRepository
 /// </summary>
 public interface IJobRepository
 {
-    /// <summary>Stores an outbox entry and its jobs (one per destination) in one transaction.</summary>
+    /// <summary>
+    /// Stores an outbox entry and its jobs (one per destination) in one transaction; throws
+    /// <see cref="Jobs.DuplicateIdempotencyKeyException"/> when the account has an entry with the same idempotency key.
+    /// </summary>
     Task SubmitAsync(OutboxEntry entry, IReadOnlyList<FaxJob> jobs, CancellationToken cancellationToken);
 
     Task<OutboxEntry?> GetOutboxAsync(string accountId, string outboxId, CancellationToken cancellationToken);
+
+    /// <summary>The account's entry created with <paramref name="idempotencyKey"/>, if any.</summary>
+    Task<OutboxEntry?> FindByIdempotencyKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Outbox entries of the account with at least one unfinished job, newest first.</summary>
     Task<IReadOnlyList<OutboxEntry>> ListOutboxAsync(string accountId, CancellationToken cancellationToken);
