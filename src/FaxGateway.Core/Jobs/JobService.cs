@@ -29,6 +29,9 @@ public sealed record SendRequest
     public string? ClientIp { get; init; }
     public int? Priority { get; init; }
 
+    /// <summary>Render the document at this resolution (Twilio's <c>Quality</c>); null for the daemon's default.</summary>
+    public FaxGateway.Imaging.FaxResolution? Resolution { get; init; }
+
     /// <summary>
     /// The client's idempotency key (HTTP <c>Idempotency-Key</c>): a second request with the same key in the account
     /// gets the entry the first created, nothing new; with a different <see cref="RequestHash"/> it is refused.
@@ -148,6 +151,7 @@ public sealed partial class JobService(
             SubmitTime = now,
             CoverPageJson = request.CoverPageJson,
             ClientIp = request.ClientIp,
+            Resolution = request.Resolution,
             IdempotencyKey = request.IdempotencyKey,
             RequestHash = request.IdempotencyKey is null ? null : request.RequestHash,
         };

@@ -108,6 +108,9 @@ public sealed record OutboxEntry
     public string? DocumentFileId { get; init; }
     public int PageCount { get; init; }
 
+    /// <summary>The resolution the document is rendered at; null for the daemon's default (<c>Documents:Resolution</c>).</summary>
+    public FaxGateway.Imaging.FaxResolution? Resolution { get; init; }
+
     /// <summary>The client's <c>Idempotency-Key</c>, when it sent one: a repeat of the request gets this entry again.</summary>
     public string? IdempotencyKey { get; init; }
 

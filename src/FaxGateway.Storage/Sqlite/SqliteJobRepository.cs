@@ -31,6 +31,7 @@ internal sealed class OutboxRow
     public long PageCount { get; set; }
     public long OpenJobs { get; set; }
 
+    public string? Resolution { get; set; }
     public string? IdempotencyKey { get; set; }
     public string? RequestHash { get; set; }
 
@@ -50,6 +51,7 @@ internal sealed class OutboxRow
         SendTime = Codec.Time(SendTime),
         SubmitTime = Codec.Time(SubmitTime),
         CoverPageJson = CoverPageJson,
+        Resolution = Resolution is null ? null : Codec.Parse<FaxGateway.Imaging.FaxResolution>(Resolution),
         IdempotencyKey = IdempotencyKey,
         RequestHash = RequestHash,
         ClientIp = ClientIp,
@@ -151,10 +153,10 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
             await c.ExecuteAsync("""
                 INSERT INTO outbox (id, account_id, origin, from_number, to_json, file_ids_json, file_paths_json, comment, tags_json,
                   enhancement, retry_count, retry_delay, has_retry, send_time, submit_time, cover_page_json, client_ip, document_file_id, page_count, open_jobs,
-                  idempotency_key, request_hash)
+                  idempotency_key, request_hash, resolution)
                 VALUES (@Id, @AccountId, @Origin, @From, @To, @FileIds, @FilePaths, @Comment, @Tags,
                   @Enhancement, @RetryCount, @RetryDelay, @HasRetry, @SendTime, @SubmitTime, @CoverPageJson, @ClientIp, @DocumentFileId, @PageCount, @OpenJobs,
-                  @IdempotencyKey, @RequestHash)
+                  @IdempotencyKey, @RequestHash, @Resolution)
                 """, new
             {
                 entry.Id, entry.AccountId, Origin = Codec.Name(entry.Origin), entry.From, To = Codec.Json(entry.To),
@@ -162,7 +164,7 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
                 Tags = Codec.Json(entry.CommentTags), entry.Enhancement, RetryCount = entry.Retry?.Count, RetryDelay = entry.Retry?.DelaySeconds,
                 HasRetry = entry.Retry is not null, SendTime = Codec.Ms(entry.SendTime), SubmitTime = Codec.Ms(entry.SubmitTime),
                 entry.CoverPageJson, entry.ClientIp, entry.DocumentFileId, entry.PageCount, OpenJobs = jobs.Count,
-                entry.IdempotencyKey, entry.RequestHash,
+                entry.IdempotencyKey, entry.RequestHash, Resolution = entry.Resolution is { } resolution ? Codec.Name(resolution) : null,
             }, t).ConfigureAwait(false);
             await c.ExecuteAsync("""
                 INSERT INTO jobs (id, outbox_id, account_id, origin, destination, from_number, state, priority, not_before, kill_at,
