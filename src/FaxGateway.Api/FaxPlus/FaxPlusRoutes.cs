@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FaxGateway.Core;
@@ -20,6 +21,12 @@ namespace FaxGateway.Api.FaxPlus;
 /// </summary>
 public static class FaxPlusRoutes
 {
+    /// <summary>Request header naming a send so that a retry of it creates nothing new (our extension of FAX.PLUS).</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Response header on the answer to a repeated <see cref="IdempotencyKeyHeader"/>.</summary>
+    public const string IdempotentReplayedHeader = "Idempotent-Replayed";
+
     public static IEndpointRouteBuilder MapFaxPlusRoutes(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -542,6 +549,18 @@ public static class FaxPlusRoutes
             return bad;
         }
 
+        // Our extension (FAX.PLUS has none): a client that retries a send whose answer it lost names it with the
+        // same Idempotency-Key and gets the entry already created, never a second fax.
+        string? idempotencyKey = null;
+        if (http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys))
+        {
+            idempotencyKey = keys.ToString();
+            if (idempotencyKey.Length is 0 or > 255 || !idempotencyKey.All(ch => ch is > ' ' and <= '~'))
+            {
+                return FaxPlusErrors.BadRequest("invalid_idempotency_key", $"{IdempotencyKeyHeader} must be 1 to 255 visible ASCII characters.");
+            }
+        }
+
         DateTimeOffset? sendTime = null;
         if (!string.IsNullOrEmpty(body!.SendTime))
         {
@@ -587,11 +606,20 @@ public static class FaxPlusRoutes
                 SendTime = sendTime,
                 CoverPageJson = body.CoverPage is null ? null : JsonSerializer.Serialize(body.CoverPage, FaxPlusJson.Options),
                 ClientIp = http.Connection.RemoteIpAddress?.ToString(),
+                IdempotencyKey = idempotencyKey,
+                RequestHash = idempotencyKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(body, FaxPlusJson.Options))),
             }, http.RequestAborted).ConfigureAwait(false);
         }
         catch (FaxRequestException e)
         {
-            return FaxPlusErrors.BadRequest(e.Code, e.Message);
+            return e.Code is "idempotency_key_reused" or "idempotency_key_in_use"
+                ? FaxPlusErrors.Of(StatusCodes.Status409Conflict, e.Code, e.Message)
+                : FaxPlusErrors.BadRequest(e.Code, e.Message);
+        }
+
+        if (result.Replayed)
+        {
+            http.Response.Headers[IdempotentReplayedHeader] = "true";
         }
 
         var response = body.ReturnIds == true

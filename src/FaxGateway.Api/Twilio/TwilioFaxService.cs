@@ -371,6 +371,11 @@ public sealed partial class TwilioFaxService(
                 FileIds = [fetched.MediaFileId!],
                 FilePaths = [fax.OriginalMediaUrl!],
                 Comment = "Twilio " + fax.Sid,
+                Resolution = TwilioQuality.Resolution(fax.Quality),
+
+                // One queue entry per Fax, whatever a restart in between did: a second submit gets the first.
+                IdempotencyKey = "twilio-" + fax.Sid,
+                RequestHash = fax.Sid,
             }, cancellationToken).ConfigureAwait(false);
             await twilio.UpdateFaxAsync(Linked(fetched, submitted.Jobs[0]), processing.Status, [], cancellationToken).ConfigureAwait(false);
             return 1;

@@ -13,6 +13,9 @@ public sealed record DocumentConversionRequest
 
     /// <summary>Cover page request as FAX.PLUS OutboxCoverPage JSON, or null.</summary>
     public string? CoverPageJson { get; init; }
+
+    /// <summary>The resolution to render at; null for the converter's configured default.</summary>
+    public FaxGateway.Imaging.FaxResolution? Resolution { get; init; }
 }
 
 /// <summary>A document that cannot become fax pages; <see cref="Failure"/> is the job's failure kind.</summary>

@@ -35,7 +35,7 @@ public sealed class DocumentsFaxConverter(DocumentOptions options, TimeProvider 
         ArgumentNullException.ThrowIfNull(request);
         var conversion = new ConversionOptions
         {
-            Resolution = options.Resolution,
+            Resolution = request.Resolution ?? options.Resolution,
             Paper = options.Paper,
             MaxPages = options.MaxPages,
             GhostscriptPath = options.GhostscriptPath,
@@ -57,7 +57,7 @@ public sealed class DocumentsFaxConverter(DocumentOptions options, TimeProvider 
 
             if (CoverPageOf(request.CoverPageJson) is { } cover)
             {
-                pages.Insert(0, CoverPage.Default(TimeZoneInfo.Utc).Render(cover with { PageCount = pages.Count + 1, Date = time.GetUtcNow() }, options.Resolution, options.Paper));
+                pages.Insert(0, CoverPage.Default(TimeZoneInfo.Utc).Render(cover with { PageCount = pages.Count + 1, Date = time.GetUtcNow() }, conversion.Resolution, options.Paper));
             }
 
             TiffFax.Write(outputTiffPath, pages, FaxCodingOptions.Mmr);

@@ -75,7 +75,7 @@ public sealed partial class ConversionService(
         try
         {
             var started = time.GetTimestamp();
-            var pages = await converter.ConvertAsync(sources, temporary, new DocumentConversionRequest { Enhancement = entry.Enhancement, CoverPageJson = entry.CoverPageJson }, cancellationToken).ConfigureAwait(false);
+            var pages = await converter.ConvertAsync(sources, temporary, new DocumentConversionRequest { Enhancement = entry.Enhancement, CoverPageJson = entry.CoverPageJson, Resolution = entry.Resolution }, cancellationToken).ConfigureAwait(false);
             metrics?.DocumentConverted(FormatLabel(sources), time.GetElapsedTime(started));
             var documentId = FaxIds.NewLong();
             var (relativePath, size) = store.Commit(temporary, documentId, "tif");

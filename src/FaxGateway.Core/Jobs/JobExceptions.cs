@@ -7,6 +7,13 @@ public sealed class FaxRequestException(string code, string message) : Exception
     public string Code { get; } = code;
 }
 
+/// <summary>Storage refused an outbox entry because its account already has one with the same idempotency key.</summary>
+public sealed class DuplicateIdempotencyKeyException(string key, Exception? inner = null)
+    : Exception($"An outbox entry with Idempotency-Key '{key}' exists already.", inner)
+{
+    public string Key { get; } = key;
+}
+
 /// <summary>Outcome of cancelling an outbox entry.</summary>
 public enum CancelOutcome
 {

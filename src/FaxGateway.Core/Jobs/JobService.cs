@@ -28,10 +28,22 @@ public sealed record SendRequest
     public string? CoverPageJson { get; init; }
     public string? ClientIp { get; init; }
     public int? Priority { get; init; }
+
+    /// <summary>Render the document at this resolution (Twilio's <c>Quality</c>); null for the daemon's default.</summary>
+    public FaxGateway.Imaging.FaxResolution? Resolution { get; init; }
+
+    /// <summary>
+    /// The client's idempotency key (HTTP <c>Idempotency-Key</c>): a second request with the same key in the account
+    /// gets the entry the first created, nothing new; with a different <see cref="RequestHash"/> it is refused.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Fingerprint of the request's content, compared when its idempotency key was seen before.</summary>
+    public string? RequestHash { get; init; }
 }
 
-/// <summary>What a submit created.</summary>
-public sealed record SubmitResult(OutboxEntry Entry, IReadOnlyList<FaxJob> Jobs);
+/// <summary>What a submit created; <paramref name="Replayed"/> when an idempotency key named an entry created before.</summary>
+public sealed record SubmitResult(OutboxEntry Entry, IReadOnlyList<FaxJob> Jobs, bool Replayed = false);
 
 /// <summary>
 /// The job lifecycle: accepts sends, cancels them, and applies every call outcome (sent only when every
@@ -60,6 +72,15 @@ public sealed partial class JobService(
 
     public async Task<SubmitResult> SubmitAsync(SendRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // A repeat comes first, before any check: a retried request must get its answer even if, say, its send time
+        // has passed meanwhile.
+        if (await ReplayAsync(request, cancellationToken).ConfigureAwait(false) is { } replayed)
+        {
+            return replayed;
+        }
+
         var now = time.GetUtcNow();
         if (request.To.Count == 0)
         {
@@ -130,6 +151,9 @@ public sealed partial class JobService(
             SubmitTime = now,
             CoverPageJson = request.CoverPageJson,
             ClientIp = request.ClientIp,
+            Resolution = request.Resolution,
+            IdempotencyKey = request.IdempotencyKey,
+            RequestHash = request.IdempotencyKey is null ? null : request.RequestHash,
         };
         var created = new List<FaxJob>(destinations.Count);
         foreach (var destination in destinations)
@@ -155,9 +179,35 @@ public sealed partial class JobService(
             });
         }
 
-        await jobs.SubmitAsync(entry, created, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await jobs.SubmitAsync(entry, created, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuplicateIdempotencyKeyException)
+        {
+            // The same key raced in from a parallel request and won: answer with its entry.
+            return await ReplayAsync(request, cancellationToken).ConfigureAwait(false)
+                ?? throw new FaxRequestException("idempotency_key_in_use", "A request with this Idempotency-Key is being processed; try again.");
+        }
+
         signal.Pulse();
         return new SubmitResult(entry, created);
+    }
+
+    private async Task<SubmitResult?> ReplayAsync(SendRequest request, CancellationToken cancellationToken)
+    {
+        if (request.IdempotencyKey is not { } key
+            || await jobs.FindByIdempotencyKeyAsync(request.AccountId, key, cancellationToken).ConfigureAwait(false) is not { } earlier)
+        {
+            return null;
+        }
+
+        if (!string.Equals(earlier.RequestHash, request.RequestHash, StringComparison.Ordinal))
+        {
+            throw new FaxRequestException("idempotency_key_reused", $"Idempotency-Key '{key}' was used for a different request (outbox entry {earlier.Id}).");
+        }
+
+        return new SubmitResult(earlier, await jobs.ListJobsAsync(earlier.Id, cancellationToken).ConfigureAwait(false), Replayed: true);
     }
 
     private async Task<string> CheckFromAsync(SendRequest request, CancellationToken cancellationToken)

@@ -107,6 +107,15 @@ public sealed record OutboxEntry
     /// <summary>The converted TIFF-F document shared by all jobs of the entry, once converted.</summary>
     public string? DocumentFileId { get; init; }
     public int PageCount { get; init; }
+
+    /// <summary>The resolution the document is rendered at; null for the daemon's default (<c>Documents:Resolution</c>).</summary>
+    public FaxGateway.Imaging.FaxResolution? Resolution { get; init; }
+
+    /// <summary>The client's <c>Idempotency-Key</c>, when it sent one: a repeat of the request gets this entry again.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Fingerprint of the request that created the entry (a key reused for another request is refused).</summary>
+    public string? RequestHash { get; init; }
 }
 
 /// <summary>One recipient of an <see cref="OutboxEntry"/>: the unit the scheduler claims and a line sends.</summary>

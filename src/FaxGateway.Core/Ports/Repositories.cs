@@ -68,6 +68,9 @@ public interface IFileRepository
 
     /// <summary>Uploads past their expiry that no unfinished outbox entry references.</summary>
     Task<IReadOnlyList<StoredFile>> ListExpiredUploadsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The relative path of every file record (to find contents a stopped daemon left without one).</summary>
+    Task<IReadOnlySet<string>> ListRelativePathsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -76,10 +79,16 @@ public interface IFileRepository
 /// </summary>
 public interface IJobRepository
 {
-    /// <summary>Stores an outbox entry and its jobs (one per destination) in one transaction.</summary>
+    /// <summary>
+    /// Stores an outbox entry and its jobs (one per destination) in one transaction; throws
+    /// <see cref="Jobs.DuplicateIdempotencyKeyException"/> when the account has an entry with the same idempotency key.
+    /// </summary>
     Task SubmitAsync(OutboxEntry entry, IReadOnlyList<FaxJob> jobs, CancellationToken cancellationToken);
 
     Task<OutboxEntry?> GetOutboxAsync(string accountId, string outboxId, CancellationToken cancellationToken);
+
+    /// <summary>The account's entry created with <paramref name="idempotencyKey"/>, if any.</summary>
+    Task<OutboxEntry?> FindByIdempotencyKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Outbox entries of the account with at least one unfinished job, newest first.</summary>
     Task<IReadOnlyList<OutboxEntry>> ListOutboxAsync(string accountId, CancellationToken cancellationToken);
@@ -199,4 +208,7 @@ public interface IFileContentStore
 
     /// <summary>Removes temporary files a crash left behind (nothing references them); returns how many.</summary>
     int CleanTemporary();
+
+    /// <summary>The relative path of every stored file (temporary files not included).</summary>
+    IEnumerable<string> ListStored();
 }

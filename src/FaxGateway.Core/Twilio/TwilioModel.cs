@@ -205,3 +205,15 @@ public sealed record TwilioFaxQuery
     public int Offset { get; init; }
     public int Limit { get; init; } = 50;
 }
+
+/// <summary>Twilio's fax <c>Quality</c> as the resolution the document is rendered at.</summary>
+public static class TwilioQuality
+{
+    /// <summary>standard: 204 × 98; fine (Twilio's default, also for null): 204 × 196; superfine: 204 × 391.</summary>
+    public static FaxGateway.Imaging.FaxResolution Resolution(string? quality) => quality switch
+    {
+        "standard" => FaxGateway.Imaging.FaxResolution.Standard,
+        "superfine" => FaxGateway.Imaging.FaxResolution.SuperFine,
+        _ => FaxGateway.Imaging.FaxResolution.Fine,
+    };
+}

@@ -91,6 +91,12 @@ public sealed class FileContentStore : IFileContentStore
         return count;
     }
 
+    public IEnumerable<string> ListStored() =>
+        Directory.EnumerateDirectories(_root)
+            .Where(folder => !string.Equals(Path.GetFullPath(folder), _temp, StringComparison.Ordinal))
+            .SelectMany(Directory.EnumerateFiles)
+            .Select(file => Path.GetRelativePath(_root, file));
+
     private static string RelativePathOf(string fileId, string extension)
     {
         if (fileId.Length < 4 || !fileId.All(char.IsAsciiLetterOrDigit))

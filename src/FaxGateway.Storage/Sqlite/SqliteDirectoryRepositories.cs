@@ -264,4 +264,7 @@ internal sealed class SqliteFileRepository(SqliteDatabase db) : IFileRepository
               AND NOT EXISTS (SELECT 1 FROM outbox o, json_each(o.file_ids_json) j WHERE o.open_jobs > 0 AND j.value = f.id)
             ORDER BY f.expires_at LIMIT @limit
             """, new { now = Codec.Ms(now), limit }).ConfigureAwait(false)).Select(r => r.ToModel())], cancellationToken);
+
+    public Task<IReadOnlySet<string>> ListRelativePathsAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync<IReadOnlySet<string>>(async c => (await c.QueryAsync<string>("SELECT relative_path FROM files").ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal), cancellationToken);
 }

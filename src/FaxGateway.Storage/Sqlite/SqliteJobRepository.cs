@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using FaxGateway.Core.Jobs;
 using FaxGateway.Core.Model;
 using FaxGateway.Core.Ports;
 using Microsoft.Data.Sqlite;
@@ -30,6 +31,10 @@ internal sealed class OutboxRow
     public long PageCount { get; set; }
     public long OpenJobs { get; set; }
 
+    public string? Resolution { get; set; }
+    public string? IdempotencyKey { get; set; }
+    public string? RequestHash { get; set; }
+
     public OutboxEntry ToModel() => new()
     {
         Id = Id,
@@ -46,6 +51,9 @@ internal sealed class OutboxRow
         SendTime = Codec.Time(SendTime),
         SubmitTime = Codec.Time(SubmitTime),
         CoverPageJson = CoverPageJson,
+        Resolution = Resolution is null ? null : Codec.Parse<FaxGateway.Imaging.FaxResolution>(Resolution),
+        IdempotencyKey = IdempotencyKey,
+        RequestHash = RequestHash,
         ClientIp = ClientIp,
         DocumentFileId = DocumentFileId,
         PageCount = (int)PageCount,
@@ -123,14 +131,32 @@ internal sealed class StateChangeRow
 /// <summary>The queue on SQLite. Every public method is one transaction (or one read).</summary>
 internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter faxWriter) : IJobRepository
 {
-    public Task SubmitAsync(OutboxEntry entry, IReadOnlyList<FaxJob> jobs, CancellationToken cancellationToken) =>
+    public async Task SubmitAsync(OutboxEntry entry, IReadOnlyList<FaxJob> jobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InsertAsync(entry, jobs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 && entry.IdempotencyKey is { } key && e.Message.Contains("idempotency_key", StringComparison.Ordinal))
+        {
+            throw new DuplicateIdempotencyKeyException(key, e);
+        }
+    }
+
+    public Task<OutboxEntry?> FindByIdempotencyKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken) =>
+        db.ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<OutboxRow>(
+            "SELECT * FROM outbox WHERE account_id = @accountId AND idempotency_key = @idempotencyKey", new { accountId, idempotencyKey }).ConfigureAwait(false))?.ToModel(), cancellationToken);
+
+    private Task InsertAsync(OutboxEntry entry, IReadOnlyList<FaxJob> jobs, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync("""
                 INSERT INTO outbox (id, account_id, origin, from_number, to_json, file_ids_json, file_paths_json, comment, tags_json,
-                  enhancement, retry_count, retry_delay, has_retry, send_time, submit_time, cover_page_json, client_ip, document_file_id, page_count, open_jobs)
+                  enhancement, retry_count, retry_delay, has_retry, send_time, submit_time, cover_page_json, client_ip, document_file_id, page_count, open_jobs,
+                  idempotency_key, request_hash, resolution)
                 VALUES (@Id, @AccountId, @Origin, @From, @To, @FileIds, @FilePaths, @Comment, @Tags,
-                  @Enhancement, @RetryCount, @RetryDelay, @HasRetry, @SendTime, @SubmitTime, @CoverPageJson, @ClientIp, @DocumentFileId, @PageCount, @OpenJobs)
+                  @Enhancement, @RetryCount, @RetryDelay, @HasRetry, @SendTime, @SubmitTime, @CoverPageJson, @ClientIp, @DocumentFileId, @PageCount, @OpenJobs,
+                  @IdempotencyKey, @RequestHash, @Resolution)
                 """, new
             {
                 entry.Id, entry.AccountId, Origin = Codec.Name(entry.Origin), entry.From, To = Codec.Json(entry.To),
@@ -138,6 +164,7 @@ internal sealed class SqliteJobRepository(SqliteDatabase db, SqliteFaxWriter fax
                 Tags = Codec.Json(entry.CommentTags), entry.Enhancement, RetryCount = entry.Retry?.Count, RetryDelay = entry.Retry?.DelaySeconds,
                 HasRetry = entry.Retry is not null, SendTime = Codec.Ms(entry.SendTime), SubmitTime = Codec.Ms(entry.SubmitTime),
                 entry.CoverPageJson, entry.ClientIp, entry.DocumentFileId, entry.PageCount, OpenJobs = jobs.Count,
+                entry.IdempotencyKey, entry.RequestHash, Resolution = entry.Resolution is { } resolution ? Codec.Name(resolution) : null,
             }, t).ConfigureAwait(false);
             await c.ExecuteAsync("""
                 INSERT INTO jobs (id, outbox_id, account_id, origin, destination, from_number, state, priority, not_before, kill_at,

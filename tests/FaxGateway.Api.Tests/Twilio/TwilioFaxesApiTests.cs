@@ -165,6 +165,33 @@ public sealed class TwilioFaxesApiTests(TwilioGatewayFactory shared) : IClassFix
         Assert.Equal(fax.ToString(), fetched.ToString());
     }
 
+    [Theory]
+    [InlineData("standard", 98)]
+    [InlineData(null, 196)]
+    [InlineData("superfine", 391)]
+    public async Task Quality_is_the_resolution_the_fax_is_rendered_at(string? quality, int linesPerInch)
+    {
+        using var factory = new TwilioGatewayFactory();
+        var account = await factory.CreateAccountAsync();
+        await using var app = await StartAppAsync(account);
+        var values = new List<(string, string)> { ("To", To), ("MediaUrl", app.Url("/doc.tif")) };
+        if (quality is not null)
+        {
+            values.Add(("Quality", quality));
+        }
+
+        var sid = (await JsonAsync(await account.Basic.PostAsync("/v1/Faxes", Form([.. values])), HttpStatusCode.Created)).GetProperty("sid").GetString()!;
+        Assert.Equal(1, await factory.Get<TwilioFaxService>().ProcessOpenAsync(CancellationToken.None));
+        Assert.True(await factory.ConvertNextAsync());
+
+        var fax = await factory.Get<ITwilioRepository>().GetFaxAsync(account.Account.Id, sid, CancellationToken.None);
+        var job = await factory.Get<IJobRepository>().GetJobAsync(fax!.JobId!, CancellationToken.None);
+        var document = await factory.Get<IFileRepository>().GetAsync(account.Account.Id, job!.DocumentFileId!, CancellationToken.None);
+        var pages = FaxGateway.Imaging.TiffFax.Read(factory.Get<IFileContentStore>().GetFullPath(document!.RelativePath));
+        Assert.NotEmpty(pages);
+        Assert.All(pages, p => Assert.Equal(linesPerInch, p.Raster.YDpi, 0));
+    }
+
     [Fact]
     public async Task Outbound_fax_runs_on_the_shared_queue_with_signed_status_callbacks_and_shows_on_fax_plus()
     {
