@@ -93,20 +93,12 @@ public sealed partial class InboundService(
             return result;
         }
 
-        var end = new SpooledCallEnd
-        {
-            Failure = result.Failure,
-            PagesReceived = pages,
-            RemoteIdent = result.RemoteIdent,
-            HangupReason = result.HangupReason,
-            StartedAt = result.StartedAt,
-            Duration = result.Duration,
-        };
+        var end = result with { PagesReceived = pages };
         spool.End(spooled.SessionId, end);
         var record = await CommitAsync(spooled, end, temporary, CancellationToken.None).ConfigureAwait(false);
         spool.Remove(spooled.SessionId);
         LogReceived(logger, record.Id, descriptor.LineId, pages);
-        await NotifyAsync(answer, call, result with { PagesReceived = pages }, record, cancellationToken).ConfigureAwait(false);
+        await NotifyAsync(answer, call, end, record, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -189,7 +181,7 @@ public sealed partial class InboundService(
             return null;
         }
 
-        var end = leftover.End ?? new SpooledCallEnd
+        var end = leftover.End ?? new FaxReceiveResult
         {
             Failure = FailureKind.Interrupted,
             PagesReceived = leftover.PageFiles.Count,
@@ -231,7 +223,7 @@ public sealed partial class InboundService(
         return rasters.Count;
     }
 
-    private async Task<FaxRecord> CommitAsync(SpooledCall spooled, SpooledCallEnd end, string temporary, CancellationToken cancellationToken)
+    private async Task<FaxRecord> CommitAsync(SpooledCall spooled, FaxReceiveResult end, string temporary, CancellationToken cancellationToken)
     {
         var (relativePath, size) = store.Commit(temporary, spooled.FileId, "tif");
         var now = time.GetUtcNow();

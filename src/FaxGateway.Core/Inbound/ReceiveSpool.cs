@@ -1,3 +1,4 @@
+using FaxGateway.Core.Lines;
 using FaxGateway.Core.Model;
 
 namespace FaxGateway.Core.Inbound;
@@ -26,19 +27,8 @@ public sealed record SpooledCall
     public required DateTimeOffset AnsweredAt { get; init; }
 }
 
-/// <summary>How the call ended, as the line reported it; written between the end of the call and the inbox commit.</summary>
-public sealed record SpooledCallEnd
-{
-    public required FailureKind Failure { get; init; }
-    public required int PagesReceived { get; init; }
-    public string RemoteIdent { get; init; } = "";
-    public string HangupReason { get; init; } = "";
-    public required DateTimeOffset StartedAt { get; init; }
-    public required TimeSpan Duration { get; init; }
-}
-
 /// <summary>A call a stopped daemon left in the spool: its manifest, its end (when the call had ended) and its pages.</summary>
-public sealed record SpooledCallLeftover(SpooledCall Call, SpooledCallEnd? End, IReadOnlyList<string> PageFiles, DateTimeOffset? LastPageAt);
+public sealed record SpooledCallLeftover(SpooledCall Call, FaxReceiveResult? End, IReadOnlyList<string> PageFiles, DateTimeOffset? LastPageAt);
 
 /// <summary>
 /// The receive spool (<c>&lt;data&gt;/spool/receive/&lt;session&gt;/</c>): one folder per answered call with its manifest
@@ -50,8 +40,8 @@ public interface IReceiveSpool
     /// <summary>Creates the call's folder and writes its manifest durably; returns the folder the line writes pages to.</summary>
     string Begin(SpooledCall call);
 
-    /// <summary>Records how the call ended (durably), before the inbox commit.</summary>
-    void End(string sessionId, SpooledCallEnd end);
+    /// <summary>Records how the call ended, as the line reported it (durably), before the inbox commit.</summary>
+    void End(string sessionId, FaxReceiveResult end);
 
     /// <summary>Page files of <paramref name="sessionId"/>, in page order.</summary>
     IReadOnlyList<string> PageFiles(string sessionId);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FaxGateway.Core.Inbound;
+using FaxGateway.Core.Lines;
 using Microsoft.Extensions.Options;
 
 namespace FaxGateway.Storage.Files;
@@ -39,7 +40,7 @@ public sealed class FileReceiveSpool : IReceiveSpool
         return folder;
     }
 
-    public void End(string sessionId, SpooledCallEnd end) =>
+    public void End(string sessionId, FaxReceiveResult end) =>
         WriteWhole(Path.Combine(FolderOf(sessionId), EndManifest), JsonSerializer.SerializeToUtf8Bytes(end, Json));
 
     public IReadOnlyList<string> PageFiles(string sessionId) => ReceivedPageFiles.List(FolderOf(sessionId));
@@ -63,7 +64,7 @@ public sealed class FileReceiveSpool : IReceiveSpool
                 var call = JsonSerializer.Deserialize<SpooledCall>(File.ReadAllBytes(manifest), Json)
                     ?? throw new InvalidDataException($"{manifest} is empty.");
                 var endPath = Path.Combine(folder, EndManifest);
-                var end = File.Exists(endPath) ? JsonSerializer.Deserialize<SpooledCallEnd>(File.ReadAllBytes(endPath), Json) : null;
+                var end = File.Exists(endPath) ? JsonSerializer.Deserialize<FaxReceiveResult>(File.ReadAllBytes(endPath), Json) : null;
                 var pages = ReceivedPageFiles.List(folder);
                 DateTimeOffset? lastPageAt = pages.Count > 0 ? new DateTimeOffset(File.GetLastWriteTimeUtc(pages[^1]), TimeSpan.Zero) : null;
                 leftovers.Add(new SpooledCallLeftover(call, end, pages, lastPageAt));

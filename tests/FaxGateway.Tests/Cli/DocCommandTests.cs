@@ -1,9 +1,7 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using FaxGateway.Cli;
 using FaxGateway.Imaging;
 
 namespace FaxGateway.Tests.Cli;
@@ -22,19 +20,7 @@ public sealed class DocCommandTests : IDisposable
 
     private static string Corpus(string relative) => Path.Combine(LayerRulesTests.RepositoryRoot(), "tests", "corpus", relative);
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("faxgw");
-        foreach (var verb in CliVerbs.All())
-        {
-            root.Subcommands.Add(verb);
-        }
-
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     private static string Tool(string name, params string[] args)
     {

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using FaxGateway.Cli;
 using FaxGateway.Imaging;
 
 namespace FaxGateway.Tests.Cli;
@@ -13,19 +11,7 @@ public sealed class TiffCommandTests : IDisposable
 
     private static string Corpus(string relative) => Path.Combine(LayerRulesTests.RepositoryRoot(), "tests", "corpus", relative);
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("faxgw");
-        foreach (var verb in CliVerbs.All())
-        {
-            root.Subcommands.Add(verb);
-        }
-
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
     [Fact]
     public void Info_lists_size_resolution_compression_and_bad_lines_per_page()

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using FaxGateway.Cli;
 using FaxGateway.Core.Ports;
 using FaxGateway.Core.Security;
 using FaxGateway.Storage;
@@ -9,19 +7,7 @@ namespace FaxGateway.Tests.Daemon;
 
 public sealed class CommandLineTests
 {
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var root = new RootCommand("faxgw");
-        foreach (var verb in CliVerbs.All())
-        {
-            root.Subcommands.Add(verb);
-        }
-
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => FaxGateway.Tests.Cli.Cli.RunAsync(args);
 
     [Fact]
     public async Task Token_create_prints_only_a_token_that_authenticates()

@@ -43,7 +43,7 @@ public sealed class ReceiveSpoolTests : IAsyncLifetime
     };
 
     /// <summary>What a daemon killed mid-call leaves: the manifest and the pages it had confirmed.</summary>
-    private string LeaveBehind(SpooledCall call, int pages, SpooledCallEnd? end = null)
+    private string LeaveBehind(SpooledCall call, int pages, FaxReceiveResult? end = null)
     {
         var spool = _q.Get<IReceiveSpool>();
         var folder = spool.Begin(call);
@@ -162,7 +162,7 @@ public sealed class ReceiveSpoolTests : IAsyncLifetime
     public async Task A_call_that_had_ended_before_the_kill_is_recovered_with_its_own_outcome()
     {
         var call = Spooled();
-        LeaveBehind(call, pages: 2, new SpooledCallEnd
+        LeaveBehind(call, pages: 2, new FaxReceiveResult
         {
             Failure = FailureKind.None, PagesReceived = 2, RemoteIdent = "SENDER", StartedAt = call.AnsweredAt, Duration = TimeSpan.FromSeconds(41),
         });
