@@ -286,7 +286,7 @@ public sealed partial class TwilioFaxService(
 
     /// <summary>
     /// Start-up recovery: a fax left <c>processing</c> without a queue link by a stopped daemon is linked to its job when
-    /// the submit had happened (found by its upload among the account's open outbox entries); otherwise it stays
+    /// the submit had happened (found by the Fax's idempotency key); otherwise it stays
     /// <c>processing</c> (its callback was sent) and the next pass goes on from the fetched upload, or fetches it again.
     /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
@@ -305,16 +305,13 @@ public sealed partial class TwilioFaxService(
         }
     }
 
-    /// <summary>The queue job a fax's fetched upload was submitted as, when the link was not stored (a stop in between).</summary>
+    /// <summary>The idempotency key a Fax's queue entry is submitted with: one entry per Fax, whatever restarts happen.</summary>
+    private static string QueueKey(TwilioFax fax) => "twilio-" + fax.Sid;
+
+    /// <summary>The queue job a fax was submitted as, when the link was not stored (a stop in between).</summary>
     private async Task<FaxJob?> FindSubmittedJobAsync(TwilioFax fax, CancellationToken cancellationToken)
     {
-        if (fax.MediaFileId is null)
-        {
-            return null;
-        }
-
-        var open = await jobs.ListOutboxAsync(fax.AccountId, cancellationToken).ConfigureAwait(false);
-        var entry = open.FirstOrDefault(e => e.Origin == JobOrigin.Twilio && e.FileIds.Contains(fax.MediaFileId));
+        var entry = await jobs.FindByIdempotencyKeyAsync(fax.AccountId, QueueKey(fax), cancellationToken).ConfigureAwait(false);
         return entry is null ? null : (await jobs.ListJobsAsync(entry.Id, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
     }
 
@@ -374,7 +371,7 @@ public sealed partial class TwilioFaxService(
                 Resolution = TwilioQuality.Resolution(fax.Quality),
 
                 // One queue entry per Fax, whatever a restart in between did: a second submit gets the first.
-                IdempotencyKey = "twilio-" + fax.Sid,
+                IdempotencyKey = QueueKey(fax),
                 RequestHash = fax.Sid,
             }, cancellationToken).ConfigureAwait(false);
             await twilio.UpdateFaxAsync(Linked(fetched, submitted.Jobs[0]), processing.Status, [], cancellationToken).ConfigureAwait(false);

@@ -32,8 +32,6 @@ internal sealed class ModemFaxLine(
     ICallTraceStore traces,
     TimeProvider time) : IFaxLine
 {
-    /// <summary>After a rejected call, RINGs closer together than this belong to the same call (ring cadence is 6 s).</summary>
-    private static readonly TimeSpan SameCallRingGap = TimeSpan.FromSeconds(8);
 
     private DateTimeOffset _ignoreRingsUntil = DateTimeOffset.MinValue;
     private int? _lastTcfBitsPerSecond;
@@ -122,7 +120,7 @@ internal sealed class ModemFaxLine(
             if (ring.FirstRingAt <= _ignoreRingsUntil)
             {
                 // Still the call we refused: let it ring out.
-                _ignoreRingsUntil = time.GetUtcNow() + SameCallRingGap;
+                _ignoreRingsUntil = time.GetUtcNow() + FaxLine.RingGap;
                 continue;
             }
 
@@ -191,7 +189,7 @@ internal sealed class ModemFaxLine(
     public Task RejectAsync(IncomingCall call, CancellationToken cancellationToken)
     {
         // Refused calls are not answered (no charge to the caller); the rest of their RINGs are ignored.
-        _ignoreRingsUntil = time.GetUtcNow() + SameCallRingGap;
+        _ignoreRingsUntil = time.GetUtcNow() + FaxLine.RingGap;
         metrics.CallEnded(LineId, "receive", "rejected");
         return Task.CompletedTask;
     }
