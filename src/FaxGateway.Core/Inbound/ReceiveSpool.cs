@@ -70,16 +70,7 @@ public static class ReceivedPageFiles
         ArgumentNullException.ThrowIfNull(writeTiff);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageNumber, 1);
         var final = Path.Combine(directory, $"{Prefix}{pageNumber:D4}{Extension}");
-        var part = final + ".part";
-
-        // LibTiff reads back its directory chain while writing: the stream must be read/write.
-        using (var stream = new FileStream(part, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
-        {
-            writeTiff(stream);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(part, final, overwrite: true);
+        DurableFile.Write(final, writeTiff);
         return final;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FaxGateway.Core;
 using FaxGateway.Core.Inbound;
 using FaxGateway.Core.Lines;
 using Microsoft.Extensions.Options;
@@ -36,12 +37,12 @@ public sealed class FileReceiveSpool : IReceiveSpool
         ArgumentNullException.ThrowIfNull(call);
         var folder = FolderOf(call.SessionId);
         Directory.CreateDirectory(folder);
-        WriteWhole(Path.Combine(folder, CallManifest), JsonSerializer.SerializeToUtf8Bytes(call, Json));
+        DurableFile.Write(Path.Combine(folder, CallManifest), stream => JsonSerializer.Serialize(stream, call, Json));
         return folder;
     }
 
     public void End(string sessionId, FaxReceiveResult end) =>
-        WriteWhole(Path.Combine(FolderOf(sessionId), EndManifest), JsonSerializer.SerializeToUtf8Bytes(end, Json));
+        DurableFile.Write(Path.Combine(FolderOf(sessionId), EndManifest), stream => JsonSerializer.Serialize(stream, end, Json));
 
     public IReadOnlyList<string> PageFiles(string sessionId) => ReceivedPageFiles.List(FolderOf(sessionId));
 
@@ -95,17 +96,5 @@ public sealed class FileReceiveSpool : IReceiveSpool
         }
 
         return Path.Combine(_root, sessionId);
-    }
-
-    private static void WriteWhole(string path, byte[] content)
-    {
-        var part = path + ".part";
-        using (var stream = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(part, path, overwrite: true);
     }
 }
