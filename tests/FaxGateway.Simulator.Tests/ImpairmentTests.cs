@@ -82,6 +82,36 @@ public sealed class ImpairmentTests
         Assert.Equal(0, (await TransferAsync(0, 42)).Sum(b => System.Numerics.BitOperations.PopCount(b)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(333)]
+    [InlineData(4096)]
+    public async Task Bit_errors_fall_on_the_same_bits_however_the_senders_writes_were_split(int chunk)
+    {
+        // The sender's writes reach the line in pieces whose sizes depend on scheduling; a seeded impairment
+        // must damage the same bits whatever the pieces were.
+        static byte[] Damage(VirtualModem modem, int chunk)
+        {
+            modem.Line.Impairments = new LineImpairments { ImageBitErrorRate = 1e-3, Seed = 5 };
+            var data = new byte[50_000];
+            for (var offset = 0; offset < data.Length; offset += chunk)
+            {
+                modem.Line.Impair(data.AsSpan(offset, Math.Min(chunk, data.Length - offset)));
+            }
+
+            return data;
+        }
+
+        await using var pstn = new VirtualPstn();
+        var modem = pstn.AddModem();
+        var whole = Damage(modem, 50_000);
+        var split = Damage(modem, chunk);
+
+        Assert.InRange(whole.Sum(b => System.Numerics.BitOperations.PopCount(b)), 300, 500); // 400 expected in 400 000 bits
+        Assert.Equal(whole, split);
+    }
+
     [Fact]
     public async Task Far_end_hanging_up_mid_page_gives_NO_CARRIER_on_both_sides()
     {

@@ -10,6 +10,11 @@ public sealed class VirtualLine
     private readonly Lock _lock = new();
     private Random _random = new(LineImpairments.None.Seed);
 
+    // Bits of high-speed data still to pass before the next error. Kept across chunks so that where the errors
+    // fall depends only on the data, never on how the sender's writes happened to be split (a seeded test
+    // must damage the same bits on a loaded machine as on an idle one).
+    private long _bitsBeforeNextError = -1;
+
     internal VirtualLine(string number, string callerName)
     {
         Number = number;
@@ -33,6 +38,7 @@ public sealed class VirtualLine
             {
                 _impairments = value;
                 _random = new Random(value.Seed);
+                _bitsBeforeNextError = -1;
             }
         }
     }
@@ -90,13 +96,20 @@ public sealed class VirtualLine
         {
             // Geometric gaps between errors: one random draw per error, not one per bit.
             var totalBits = (long)data.Length * 8;
-            var position = NextGap(rate);
+            if (_bitsBeforeNextError < 0)
+            {
+                _bitsBeforeNextError = NextGap(rate);
+            }
+
+            var position = _bitsBeforeNextError;
             while (position < totalBits)
             {
                 data[(int)(position >> 3)] ^= (byte)(1 << (int)(position & 7));
                 flipped++;
                 position += 1 + NextGap(rate);
             }
+
+            _bitsBeforeNextError = position - totalBits;
         }
 
         return flipped;
