@@ -18,6 +18,13 @@ namespace FaxGateway.Imaging;
 /// </summary>
 public ref struct FaxDecoder
 {
+    /// <summary>
+    /// EOLs in a row that end a T.4 page. RTC has six, and two must not end it: in MR a white 2-D row is a single
+    /// "1" bit after its EOL, so one flip there puts two EOLs side by side and a noisy line would cut the page short.
+    /// Five, as spandsp's receiver uses, still ends the page when a hit spoils RTC's first or last EOL.
+    /// </summary>
+    private const int RtcEolsToEndPage = 5;
+
     private readonly ref FaxDecoderState _state;
     private readonly ReadOnlySpan<byte> _data;
     private readonly long _totalBits;
@@ -209,10 +216,36 @@ public ref struct FaxDecoder
 
         if (hasEol)
         {
-            var step = ReadPrelude();
-            if (step != Step.Row)
+            while (true)
             {
-                return Stop(step);
+                var step = ReadPrelude();
+                if (step != Step.Row)
+                {
+                    return Stop(step);
+                }
+
+                if (s.SawEol || !s.IsEolDelimited)
+                {
+                    break;
+                }
+
+                // Bits left over after a complete row where the stream has had an EOL before every row: a bit
+                // error made the previous row's codes add up to the width too early. Decoding the leftovers as a
+                // row of their own would add rows that were never sent (a page grows with each hit); count the
+                // previous row as damaged and resynchronise on the next EOL, as a receiver on a line does.
+                s.BadRows++;
+                s.ConsecutiveBadRows++;
+                s.MaxConsecutiveBadRows = Math.Max(s.MaxConsecutiveBadRows, s.ConsecutiveBadRows);
+                s.LastRowBad = true;
+                s.Resync = true;
+                _commit = Position;
+                var found = SeekEol();
+                if (found != Step.Row)
+                {
+                    return Stop(found);
+                }
+
+                s.Resync = false;
             }
 
             if (s.Options.Coding == FaxCoding.Mr)
@@ -252,9 +285,16 @@ public ref struct FaxDecoder
             s.Reference = current;
             s.ReferenceCount = n;
             s.Rows++;
-            if (hasEol && !s.SawEol)
+            if (hasEol)
             {
-                s.RowsWithoutEol++;
+                if (s.SawEol)
+                {
+                    s.RowsWithEol++;
+                }
+                else
+                {
+                    s.RowsWithoutEol++;
+                }
             }
 
             s.ConsecutiveBadRows = 0;
@@ -438,9 +478,9 @@ public ref struct FaxDecoder
             s.EolRun++;
             s.SawEol = true;
             _commit = Position;
-            if (s.EolRun >= 2)
+            if (s.EolRun >= RtcEolsToEndPage)
             {
-                // Two EOLs with no row between: RTC (T.4 4.1.4).
+                // RTC is six EOLs with no row between (T.4 4.1.4).
                 s.EndMarkerSeen = true;
                 return Step.End;
             }

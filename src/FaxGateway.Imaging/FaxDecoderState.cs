@@ -28,6 +28,7 @@ public struct FaxDecoderState
     internal int ConsecutiveBadRows;
     internal int MaxConsecutiveBadRows;
     internal int RowsWithoutEol;
+    internal int RowsWithEol;
     internal int EolRun;
     internal bool SawEol;
     internal bool NextRowOneDimensional;
@@ -69,6 +70,13 @@ public struct FaxDecoderState
     /// <summary>Rows and copy-quality counters of the page so far.</summary>
     public readonly FaxDecodeReport Report => new(Rows, BadRows, MaxConsecutiveBadRows, EndMarkerSeen, RowsWithoutEol);
 
+    /// <summary>
+    /// True once the page has shown an EOL before each of its rows (two at least, none without): from then on a row
+    /// with no EOL before it is the leftover of a damaged row, not a row. A stream that never had EOLs where it
+    /// should (some TIFF writers) stays lenient and its rows are decoded and reported as rows without EOL.
+    /// </summary>
+    internal readonly bool IsEolDelimited => RowsWithEol >= 2 && RowsWithoutEol == 0;
+
     /// <summary>Starts a new page (or TIFF strip): white reference row, counters cleared, pending input dropped.</summary>
     public void Reset()
     {
@@ -83,6 +91,7 @@ public struct FaxDecoderState
         ConsecutiveBadRows = 0;
         MaxConsecutiveBadRows = 0;
         RowsWithoutEol = 0;
+        RowsWithEol = 0;
         LastRowBad = false;
         EndMarkerSeen = false;
     }

@@ -87,6 +87,47 @@ public sealed class RobustnessTests
     }
 
     [Theory]
+    [InlineData(FaxCoding.Mh, 1)]
+    [InlineData(FaxCoding.Mh, 7)]
+    [InlineData(FaxCoding.Mr, 1)]
+    [InlineData(FaxCoding.Mr, 7)]
+    public void Bit_errors_on_a_line_move_the_row_count_by_at_most_one_a_flipped_bit(FaxCoding coding, int chunk)
+    {
+        // On the line every T.4 row starts with an EOL. A hit can split a row with a false EOL (one row more) or
+        // eat an EOL (one row fewer); it must never let the leftover bits of a row that ended early count as rows
+        // of their own, or a page on a noisy line grows by a row a hit.
+        var options = FaxCodingOptions.ForLine(coding);
+        var page = TestPages.Crop(TestPages.CorpusPage("t24/CCITT_1.TIF"), 600);
+        var coded = TestPages.Encode(page, options);
+        var random = new Random(2024);
+        var grewOrShrank = 0;
+        for (var trial = 0; trial < 40; trial++)
+        {
+            var damaged = (byte[])coded.Clone();
+            var flips = 1 + random.Next(20);
+            for (var f = 0; f < flips; f++)
+            {
+                damaged[random.Next(damaged.Length)] ^= (byte)(1 << random.Next(8));
+            }
+
+            var state = FaxDecoderState.Create(page.Width, options);
+            var sink = new RowCollector();
+            var report = default(FaxDecodeReport);
+            for (var at = 0; at < damaged.Length; at += chunk)
+            {
+                var end = Math.Min(damaged.Length, at + chunk);
+                report = FaxDecoder.Decode(ref state, damaged.AsSpan(at, end - at), end == damaged.Length, sink);
+            }
+
+            Assert.InRange(report.Rows, page.Height - flips, page.Height + flips);
+            Assert.Equal(0, report.RowsWithoutEol);
+            grewOrShrank += report.Rows == page.Height ? 0 : 1;
+        }
+
+        Assert.True(grewOrShrank < 40, "most hits should leave the row count alone");
+    }
+
+    [Theory]
     [MemberData(nameof(Flavours))]
     public async Task Random_input_never_throws_anything_but_the_domain_exception(string flavour)
     {
