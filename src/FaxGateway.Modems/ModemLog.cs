@@ -29,6 +29,9 @@ internal static partial class ModemLog
     [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "{Port}: data mode ended by {Event}, {Bytes} bytes")]
     public static partial void DataEnded(ILogger logger, string port, Framing.DleEvent @event, long bytes);
 
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Debug, Message = "{Port}: dropped a <DLE><ETX> that came outside data mode")]
+    public static partial void StrayEndMarker(ILogger logger, string port);
+
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "{Port}: read loop ended: {Detail}")]
     public static partial void ReadLoopEnded(ILogger logger, string port, string detail);
 }

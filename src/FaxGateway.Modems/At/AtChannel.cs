@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using FaxGateway.Modems.Framing;
@@ -35,6 +36,7 @@ public sealed class AtChannel : IAsyncDisposable
     private volatile string? _pendingEcho;
     private bool _swallowLineFeed;
     private bool _lineHasControl;
+    private bool _dleInCommandMode;
     private long _dataBytes;
     private TaskCompletionSource _xon = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile TaskCompletionSource? _xoffGate;
@@ -96,6 +98,13 @@ public sealed class AtChannel : IAsyncDisposable
 
     /// <summary>Lines that were not valid AT responses.</summary>
     public long GarbageLines { get; private set; }
+
+    /// <summary>
+    /// <c>&lt;DLE&gt;&lt;ETX&gt;</c> pairs that came while no data was expected. spandsp's T.31 (iaxmodem, t38modem)
+    /// closes a receive it still thinks open when the carrier drops, after the frame's own end and OK: the pair ends
+    /// nothing, so it is dropped instead of being read as a garbage line that breaks the call.
+    /// </summary>
+    public long StrayEndMarkers { get; private set; }
 
     /// <summary>Stale lines thrown away at the start of a command (late answers to timed-out commands, noise).</summary>
     public long StaleLines { get; private set; }
@@ -424,6 +433,26 @@ public sealed class AtChannel : IAsyncDisposable
             }
 
             var b = chunk.Span[i++];
+            if (_dleInCommandMode)
+            {
+                _dleInCommandMode = false;
+                if (b == Dle.Etx)
+                {
+                    StrayEndMarkers++;
+                    ModemLog.StrayEndMarker(_logger, Name);
+                    continue;
+                }
+
+                // A DLE that starts nothing: it stays in the line, which is then garbage.
+                AppendToLine(Dle.Escape);
+            }
+
+            if (b == Dle.Escape)
+            {
+                _dleInCommandMode = true;
+                continue;
+            }
+
             switch (b)
             {
                 case (byte)'\r':
@@ -451,23 +480,35 @@ public sealed class AtChannel : IAsyncDisposable
 
                     break;
                 default:
-                    if (b < 0x20 || b > 0x7E)
-                    {
-                        _lineHasControl = true;
-                    }
-
-                    if (_line.Length < _options.MaxLineLength)
-                    {
-                        _line.Append(b is >= 0x20 and <= 0x7E ? (char)b : '?');
-                    }
-                    else
-                    {
-                        _lineHasControl = true;
-                        HandleLine(terminatedByCr: false, numericCandidate: false);
-                    }
-
+                    AppendToLine(b);
                     break;
             }
+        }
+    }
+
+    private void AppendToLine(byte b)
+    {
+        if (b < 0x20 || b > 0x7E)
+        {
+            _lineHasControl = true;
+        }
+
+        if (_line.Length < _options.MaxLineLength)
+        {
+            // Control bytes are shown as \xNN, so that an error names the bytes the modem really sent.
+            if (b is >= 0x20 and <= 0x7E)
+            {
+                _line.Append((char)b);
+            }
+            else
+            {
+                _line.Append(CultureInfo.InvariantCulture, $"\\x{b:X2}");
+            }
+        }
+        else
+        {
+            _lineHasControl = true;
+            HandleLine(terminatedByCr: false, numericCandidate: false);
         }
     }
 

@@ -152,8 +152,25 @@ public sealed class AtChannelTests
         var ex = await Assert.ThrowsAsync<ModemException>(() => channel.ExecuteAsync("AT", null, TestProfiles.Generous));
         Assert.Equal(ModemFailure.Garbage, ex.Failure);
         Assert.Contains("garbage", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(@"\x01\xFE\xFFx\x07junk", ex.Message, StringComparison.Ordinal);
         Assert.True((await channel.ExecuteAsync("AT", null, TestProfiles.Generous)).IsOk);
         Assert.Equal(1, channel.GarbageLines);
+    }
+
+    [Fact]
+    public async Task A_dle_that_ends_nothing_is_garbage_but_a_stray_dle_etx_is_dropped()
+    {
+        var script = new ScriptedModemStream()
+            .Exchange("AT\r", "\u0010\u0003\r\nOK\r\n")
+            .Exchange("AT\r", "\r\n\u0010A\r\n")
+            .Exchange("AT\r", "\r\nOK\r\n");
+        await using var channel = Open(script);
+        Assert.True((await channel.ExecuteAsync("AT", null, TestProfiles.Generous)).IsOk);
+        Assert.Equal(1, channel.StrayEndMarkers);
+        var ex = await Assert.ThrowsAsync<ModemException>(() => channel.ExecuteAsync("AT", null, TestProfiles.Generous));
+        Assert.Equal(ModemFailure.Garbage, ex.Failure);
+        Assert.Contains(@"\x10A", ex.Message, StringComparison.Ordinal);
+        Assert.True((await channel.ExecuteAsync("AT", null, TestProfiles.Generous)).IsOk);
     }
 
     [Fact]

@@ -92,6 +92,28 @@ public sealed class Class1ModemTests
     }
 
     [Fact]
+    public async Task A_stray_dle_etx_from_spandsp_after_a_frame_is_dropped_not_taken_for_garbage()
+    {
+        // spandsp's T.31 (iaxmodem) ends a receive it still thinks open with its own <DLE><ETX> when the carrier
+        // drops: seen under load between a frame's end and its OK, and after the OK before the next command.
+        var (modem, script) = await StartAsync(s => s
+            .Exchange(ScriptedModemStream.Bytes("AT+FRH=3\r"), Answer("\r\nCONNECT\r\n", [.. Delivered(Dis), Dle.Escape, Dle.Etx], "\r\nOK\r\n\u0010\u0003"))
+            .Exchange(ScriptedModemStream.Bytes("AT+FRH=3\r"), Answer("\r\nCONNECT\r\n", Delivered(Csi), "\r\nOK\r\n")));
+
+        var first = await modem.ReceiveFrameAsync(null, TestProfiles.Generous);
+        var second = await modem.ReceiveFrameAsync(null, TestProfiles.Generous);
+
+        Assert.Equal(Dis, first.Frame);
+        Assert.True(first.FcsOk);
+        Assert.Equal(Csi, second.Frame);
+        Assert.True(second.FcsOk);
+        Assert.Equal(0, modem.Connection.BreakCount);
+        Assert.True(modem.Connection.Channel.StrayEndMarkers >= 1);
+        Assert.Equal(0, modem.Connection.Channel.GarbageLines);
+        await script.Completed;
+    }
+
+    [Fact]
     public async Task Dle_inside_a_frame_arrives_doubled_and_is_restored()
     {
         byte[] withDle = [0xFF, 0x13, 0x10, 0x10, 0x03];
