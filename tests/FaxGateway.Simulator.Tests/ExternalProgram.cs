@@ -47,6 +47,7 @@ internal sealed class ExternalProgram : IDisposable
         process.OutputDataReceived += (_, e) => program.Append(e.Data);
         process.ErrorDataReceived += (_, e) => program.Append(e.Data);
         process.Start();
+        RealTimePeer.RaisePriority(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return program;

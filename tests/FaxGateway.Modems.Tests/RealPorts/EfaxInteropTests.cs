@@ -21,6 +21,7 @@ public sealed class EfaxInteropTests
         }
 
         using var efax = Process.Start(info) ?? throw new InvalidOperationException("efax did not start");
+        RealTimePeer.RaisePriority(efax);
         var efaxLog = efax.StandardError.ReadToEndAsync(ct);
         _ = efax.StandardOutput.ReadToEndAsync(ct);
         try

@@ -47,6 +47,7 @@ internal sealed class IaxModemPair : IAsyncDisposable
                 var info = new ProcessStartInfo("iaxmodem") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
                 info.ArgumentList.Add(name);
                 var process = Process.Start(info) ?? throw new InvalidOperationException("iaxmodem did not start");
+                RealTimePeer.RaisePriority(process);
                 pair._processes.Add(process);
                 _ = process.StandardOutput.ReadToEndAsync();
                 _ = process.StandardError.ReadToEndAsync();

@@ -55,6 +55,7 @@ public sealed class IaxModemPair : IAsyncLifetime
                 RedirectStandardError = true,
                 UseShellExecute = false,
             }) ?? throw new InvalidOperationException("iaxmodem did not start");
+            RealTimePeer.RaisePriority(process);
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
@@ -142,7 +143,9 @@ internal sealed class EfaxProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        return new EfaxProcess(Process.Start(info) ?? throw new InvalidOperationException("efax did not start"));
+        var process = Process.Start(info) ?? throw new InvalidOperationException("efax did not start");
+        RealTimePeer.RaisePriority(process);
+        return new EfaxProcess(process);
     }
 
     public async Task<int> WaitAsync(CancellationToken cancellationToken)
