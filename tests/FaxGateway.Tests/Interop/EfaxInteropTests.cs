@@ -102,23 +102,43 @@ public sealed class EfaxInteropTests(IaxModemPair line, ITestOutputHelper log) :
         var tiff = Path.Combine(line.Directory, "efax-send.tif");
         TiffFax.Write(tiff, [page], FaxCodingOptions.Mh);
         var outDir = Path.Combine(line.Directory, "faxgw-rx");
-        var receive = FaxgwAsync(ReceiveCommand.Create(), ["receive", "--device", line.Device1, "--out", outDir, "--class", "1", "--ident", "FAXGW RECEIVER"], ct);
 
-        // Our initialisation (ATZ) hangs the receiving iaxmodem up: both ends must be past the busy-out.
-        line.LastHangup = DateTimeOffset.UtcNow;
-        await line.WaitUntilDialableAsync(ct);
-        await using var efax = EfaxProcess.Start("-d", line.Device0, "-o1", "-l", "EFAX SENDER", "-v", "ewinchamr", "-t", "1234", tiff);
-        var efaxCode = await efax.WaitAsync(ct);
-        var (code, output) = await receive;
-        line.LastHangup = DateTimeOffset.UtcNow;
+        // efax feeds its modem with nothing but the tty's XON/XOFF; on a busy machine it now and then overruns
+        // iaxmodem mid-page, its modem drops the carrier and efax says so ("flow control did not work"). That is
+        // the sender's own failure, not ours: the call is made once more. Any other failure fails the test.
+        const int Attempts = 2;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (Directory.Exists(outDir))
+            {
+                Directory.Delete(outDir, recursive: true);
+            }
 
-        log.WriteLine(output);
-        Assert.True(efaxCode == 0, efax.Log);
-        Assert.True(code == 0, output);
-        Assert.Contains("page 1: Received", output);
-        Assert.Contains("0 bad line(s)", output);
-        Assert.Contains("EFAX SENDER", output);
-        var file = Assert.Single(Directory.GetFiles(outDir, "*.tif"));
-        AssertContains(page, Assert.Single(TiffFax.Read(file)).Raster, skipTop: 16);
+            var receive = FaxgwAsync(ReceiveCommand.Create(), ["receive", "--device", line.Device1, "--out", outDir, "--class", "1", "--ident", "FAXGW RECEIVER"], ct);
+
+            // Our initialisation (ATZ) hangs the receiving iaxmodem up: both ends must be past the busy-out.
+            line.LastHangup = DateTimeOffset.UtcNow;
+            await line.WaitUntilDialableAsync(ct);
+            await using var efax = EfaxProcess.Start("-d", line.Device0, "-o1", "-l", "EFAX SENDER", "-v", "ewinchamr", "-t", "1234", tiff);
+            var efaxCode = await efax.WaitAsync(ct);
+            var (code, output) = await receive;
+            line.LastHangup = DateTimeOffset.UtcNow;
+
+            log.WriteLine($"attempt {attempt}: {output}");
+            if (efaxCode != 0 && attempt < Attempts && efax.Log.Contains("flow control did not work", StringComparison.Ordinal))
+            {
+                log.WriteLine($"efax overran its modem (exit {efaxCode}); calling again");
+                continue;
+            }
+
+            Assert.True(efaxCode == 0, efax.Log);
+            Assert.True(code == 0, output);
+            Assert.Contains("page 1: Received", output);
+            Assert.Contains("0 bad line(s)", output);
+            Assert.Contains("EFAX SENDER", output);
+            var file = Assert.Single(Directory.GetFiles(outDir, "*.tif"));
+            AssertContains(page, Assert.Single(TiffFax.Read(file)).Raster, skipTop: 16);
+            return;
+        }
     }
 }
