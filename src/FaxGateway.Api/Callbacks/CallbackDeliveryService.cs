@@ -168,13 +168,13 @@ public sealed partial class CallbackDeliveryService(
         return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Callback {Source} {DeliveryId} delivered")]
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Debug, Message = "Callback {Source} {DeliveryId} delivered")]
     private static partial void LogDelivered(ILogger logger, string source, string deliveryId);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Callback {Source} {DeliveryId} attempt {Attempt} failed ({Error}); next attempt {Next}")]
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Callback {Source} {DeliveryId} attempt {Attempt} failed ({Error}); next attempt {Next}")]
     private static partial void LogFailed(ILogger logger, string source, string deliveryId, int attempt, string error, DateTimeOffset? next);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Callback worker error")]
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "Callback worker error")]
     private static partial void LogLoopError(ILogger logger, Exception exception);
 
     /// <summary>The delivery's kind as a bounded metric label (the event or callback name, never a URL).</summary>

@@ -290,24 +290,24 @@ public sealed partial class InboundService(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Fax {FaxId} received on line {LineId}: {Pages} pages")]
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Fax {FaxId} received on line {LineId}: {Pages} pages")]
     private static partial void LogReceived(ILogger logger, string faxId, string lineId, int pages);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Call on line {LineId} rejected: {Reason}")]
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Call on line {LineId} rejected: {Reason}")]
     private static partial void LogRejected(ILogger logger, string lineId, string reason);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Fax {FaxId} recovered from the receive spool of line {LineId}: {Pages} pages confirmed to the sender before the daemon stopped")]
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Fax {FaxId} recovered from the receive spool of line {LineId}: {Pages} pages confirmed to the sender before the daemon stopped")]
     private static partial void LogRecovered(ILogger logger, string faxId, string lineId, int pages);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Receive spool entry {Path} is unreadable; it is left in place for the admin")]
+    [LoggerMessage(EventId = 2305, Level = LogLevel.Error, Message = "Receive spool entry {Path} is unreadable; it is left in place for the admin")]
     private static partial void LogSpoolUnreadable(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Received call {SessionId} could not be committed from the receive spool; it stays there for the next start")]
+    [LoggerMessage(EventId = 2306, Level = LogLevel.Error, Message = "Received call {SessionId} could not be committed from the receive spool; it stays there for the next start")]
     private static partial void LogRecoveryFailed(ILogger logger, string sessionId, Exception exception);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "An inbound call observer failed after call {SessionId} was interrupted")]
+    [LoggerMessage(EventId = 2307, Level = LogLevel.Warning, Message = "An inbound call observer failed after call {SessionId} was interrupted")]
     private static partial void LogObserverFailed(ILogger logger, string sessionId, Exception exception);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Call on line {LineId} ended without pages ({Failure}): {Reason}")]
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Call on line {LineId} ended without pages ({Failure}): {Reason}")]
     private static partial void LogNothingReceived(ILogger logger, string lineId, FailureKind failure, string reason);
 }
