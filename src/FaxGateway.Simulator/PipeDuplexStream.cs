@@ -53,33 +53,38 @@ public sealed class PipeDuplexStream : Stream
         var error = new IOException(reason);
         _output.Complete(error);
         _input.Complete(error);
+
+        // Completing a reader does not wake a read already waiting on it (only the writer's side does): cancel it,
+        // after the completion, so that no read can start in between and wait for data that never comes.
+        _input.CancelPendingRead();
     }
 
     /// <inheritdoc/>
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        ReadResult result;
+
+        // Break (an unplug) completes this end's reader from another thread, so the pipe may refuse any step of a
+        // read, the AdvanceTo after data included: whichever step it is, the reader sees a port that went away.
         try
         {
-            result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var available = result.Buffer;
+            if (available.IsEmpty && (result.IsCompleted || result.IsCanceled))
+            {
+                _input.AdvanceTo(available.End);
+                return 0;
+            }
+
+            var count = (int)Math.Min(buffer.Length, available.Length);
+            available.Slice(0, count).CopyTo(buffer.Span);
+            _input.AdvanceTo(available.GetPosition(count));
+            return count;
         }
         catch (InvalidOperationException ex)
         {
             throw new IOException("The virtual serial port is closed.", ex);
         }
-
-        var available = result.Buffer;
-        if (available.IsEmpty && (result.IsCompleted || result.IsCanceled))
-        {
-            _input.AdvanceTo(available.End);
-            return 0;
-        }
-
-        var count = (int)Math.Min(buffer.Length, available.Length);
-        available.Slice(0, count).CopyTo(buffer.Span);
-        _input.AdvanceTo(available.GetPosition(count));
-        return count;
     }
 
     /// <inheritdoc/>
