@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using FaxGateway.TestSupport;
 
 namespace FaxGateway.Simulator.Tests;
 

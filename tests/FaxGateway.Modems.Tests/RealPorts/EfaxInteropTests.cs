@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FaxGateway.Modems.Class1;
 using FaxGateway.Modems.Probing;
+using FaxGateway.TestSupport;
 
 namespace FaxGateway.Modems.Tests.RealPorts;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FaxGateway.TestSupport;
 
 namespace FaxGateway.Modems.Tests.RealPorts;
 
