@@ -328,9 +328,17 @@ public sealed class Class1ModemTests
         var time = new FakeTimeProvider();
         var profile = Profile with { Class1 = Profile.Class1 with { TmConnectDelayMs = 400 } };
         var (modem, _) = await StartAsync(s => s.Exchange("AT+FTM=146\r", "\r\nCONNECT\r\n"), profile, time);
-        var before = time.GetUtcNow();
-        var transmitter = await time.RunAsync(modem.StartImageTransmitAsync(Class1Carrier.V17At14400Short, false, TestProfiles.Generous), TimeSpan.FromMilliseconds(10));
-        Assert.True(time.GetUtcNow() - before >= TimeSpan.FromMilliseconds(400));
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        modem.Connection.Channel.CommandCompleted += (_, _) => connected.TrySetResult();
+
+        var start = modem.StartImageTransmitAsync(Class1Carrier.V17At14400Short, false, TestProfiles.Generous);
+        // Fake time moves only once CONNECT is in: moved earlier, it would run out the command's own timeout on a
+        // machine too busy to read the script's answer in time.
+        await connected.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var connectedAt = time.GetUtcNow();
+        var transmitter = await time.RunAsync(start, TimeSpan.FromMilliseconds(10));
+
+        Assert.True(time.GetUtcNow() - connectedAt >= TimeSpan.FromMilliseconds(400), "data may not go before the delay is over");
         Assert.Equal(Class1Carrier.V17At14400Short, transmitter.Carrier);
     }
 
